@@ -1,0 +1,91 @@
+"""What an annotator is and what it returns."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from .errors import ConfigError
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+    from .article import Article
+
+
+@dataclass(frozen=True)
+class Annotation:
+    """One labelled span of the article text, in code-point offsets (end exclusive).
+
+    The host adds ``annotator`` and ``text`` (always ``article.text[start:end]``).
+    Sub-spans inside ``attributes`` are made with :func:`sub_span`.
+    """
+
+    label: str
+    start: int
+    end: int
+    score: float | None = None
+    attributes: dict[str, Any] = field(default_factory=dict)
+
+
+def sub_span(text: str, start: int, end: int) -> dict[str, Any]:
+    """A span nested in ``attributes``: offsets plus the text they slice."""
+    return {"start": start, "end": end, "text": text[start:end]}
+
+
+def file_sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+class Annotator:
+    """Base class for annotators. Subclass it and register the class.
+
+    Class attributes: ``name`` (unique; the key in the JSON), ``version``
+    (recorded in provenance), ``requires`` (spaCy pipe names checked before the
+    run), ``attributes_schema`` (JSON Schema for ``attributes``, or None) and
+    ``default_settings`` (every accepted keyword argument with its default).
+    """
+
+    name: ClassVar[str]
+    version: ClassVar[str]
+    requires: ClassVar[tuple[str, ...]] = ()
+    attributes_schema: ClassVar[dict[str, Any] | None] = None
+    default_settings: ClassVar[dict[str, Any]] = {}
+
+    def __init__(self, **settings: Any) -> None:
+        unknown = sorted(set(settings) - set(self.default_settings))
+        if unknown:
+            known = ", ".join(sorted(self.default_settings)) or "none"
+            raise ConfigError(
+                f"annotator {self.name!r}: unknown setting(s) {', '.join(unknown)} "
+                f"(known: {known})"
+            )
+        self.settings = {**self.default_settings, **settings}
+        self.data_files: list[Path] = []
+
+    def annotate(self, article: Article, doc: Doc) -> Iterable[Annotation]:
+        """Return the annotations for one article. ``doc`` is shared: do not modify it."""
+        raise NotImplementedError
+
+    def summarize(self, annotations: list[dict[str, Any]]) -> dict[str, Any]:
+        """Summarise this annotator's annotations of one article (default: counts by label)."""
+        labels = Counter(a["label"] for a in annotations)
+        return {"count": len(annotations), "labels": dict(sorted(labels.items()))}
+
+    def provenance(self) -> dict[str, Any]:
+        """Name, version and hashes of the settings and data files that shaped the output."""
+        data_files = [{"name": p.name, "sha256": file_sha256(p)} for p in self.data_files]
+        config = json.dumps(
+            {"settings": self.settings, "data_files": data_files}, sort_keys=True, default=str
+        )
+        return {
+            "name": self.name,
+            "version": self.version,
+            "config_sha256": hashlib.sha256(config.encode()).hexdigest(),
+            "data_files": data_files,
+        }

@@ -1,0 +1,165 @@
+"""Loading the published schemas and validating annotation records and files."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from referencing import Registry, Resource
+
+SCHEMA_PACKAGE = "annotator_schemas"
+RECORD_SCHEMA = "record.json"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One validation failure: where (a JSON pointer) and why."""
+
+    pointer: str
+    message: str
+
+    def line(self, path: str) -> str:
+        return f"{path}: {self.pointer or '/'}: {self.message}"
+
+
+def _schema_files() -> Iterator[Any]:
+    root = files(SCHEMA_PACKAGE)
+    for entry in sorted(root.iterdir(), key=lambda e: e.name):
+        if entry.is_dir():
+            yield from sorted(entry.iterdir(), key=lambda e: e.name)
+        else:
+            yield entry
+
+
+@cache
+def load_schema(name: str) -> dict[str, Any]:
+    """A published schema by its path under schemas/, e.g. ``"attributes/sentiment.json"``."""
+    return json.loads(files(SCHEMA_PACKAGE).joinpath(name).read_text(encoding="utf-8"))
+
+
+@cache
+def registry() -> Registry:
+    """Every published schema, addressable by its ``$id``."""
+    resources = []
+    for entry in _schema_files():
+        if entry.name.endswith(".json"):
+            contents = json.loads(entry.read_text(encoding="utf-8"))
+            resources.append((contents["$id"], Resource.from_contents(contents)))
+    return Registry().with_resources(resources)
+
+
+def pointer(*parts: object) -> str:
+    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
+
+
+def _short(value: str, limit: int = 40) -> str:
+    return repr(value if len(value) <= limit else value[:limit] + "…")
+
+
+def schema_problems(instance: Any, schema: Mapping[str, Any], *prefix: object) -> list[Problem]:
+    """JSON Schema errors, each at its JSON pointer (``prefix`` is prepended)."""
+    validator = Draft202012Validator(schema, registry=registry())
+    errors = sorted(validator.iter_errors(instance), key=lambda e: list(map(str, e.absolute_path)))
+    return [
+        Problem(pointer(*prefix, *error.absolute_path), error.message[:300]) for error in errors
+    ]
+
+
+def _nested_spans(value: Any, *path: object) -> Iterator[tuple[tuple[object, ...], dict]]:
+    """Every object inside ``value`` that has integer start/end and a text string."""
+    if isinstance(value, dict):
+        if isinstance(value.get("start"), int) and isinstance(value.get("end"), int) and (
+            isinstance(value.get("text"), str)
+        ):
+            yield path, value
+        for key, item in value.items():
+            yield from _nested_spans(item, *path, key)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _nested_spans(item, *path, index)
+
+
+def _slice_problem(span: dict[str, Any], text: str) -> str | None:
+    start, end = span["start"], span["end"]
+    if not 0 <= start <= end <= len(text):
+        return f"offsets {start}:{end} outside the text (length {len(text)})"
+    if text[start:end] != span["text"]:
+        return (
+            f"text {_short(span['text'])} does not equal "
+            f"article.text[{start}:{end}] {_short(text[start:end])}"
+        )
+    return None
+
+
+def record_problems(
+    record: Any, attribute_schemas: Mapping[str, Mapping[str, Any]] | None = None
+) -> list[Problem]:
+    """Everything wrong with one record: its shape, then hashes, offsets, order and names.
+
+    ``attribute_schemas`` maps annotator names to the schema of their ``attributes``.
+    """
+    problems = schema_problems(record, load_schema(RECORD_SCHEMA))
+    if problems:
+        return problems
+    article = record["article"]
+    text = article["text"]
+    if hashlib.sha256(text.encode("utf-8")).hexdigest() != article["sha256"]:
+        problems.append(Problem("/article/sha256", "does not match the sha256 of article.text"))
+    if article["length"] != len(text):
+        problems.append(Problem("/article/length", f"is {article['length']}, text has {len(text)}"))
+    names = [a["name"] for a in record["provenance"]["annotators"]]
+    for name in sorted({n for n in names if names.count(n) > 1}):
+        problems.append(Problem("/provenance/annotators", f"annotator {name!r} listed twice"))
+    known = set(names)
+
+    def unknown(name: str) -> str:
+        return f"unknown annotator {name!r} (not in provenance.annotators)"
+
+    previous: tuple | None = None
+    for index, annotation in enumerate(record["annotations"]):
+        at = ("annotations", index)
+        name = annotation["annotator"]
+        if name not in known:
+            problems.append(Problem(pointer(*at, "annotator"), unknown(name)))
+        for path, span in _nested_spans(annotation):
+            if reason := _slice_problem(span, text):
+                problems.append(Problem(pointer(*at, *path), reason))
+        key = (annotation["start"], annotation["end"], name, annotation["label"])
+        if previous is not None and key < previous:
+            problems.append(
+                Problem(pointer(*at), "out of order (sorted by start, end, annotator, label)")
+            )
+        previous = key
+        if attribute_schemas and name in attribute_schemas:
+            problems.extend(
+                schema_problems(annotation["attributes"], attribute_schemas[name], *at, "attributes")
+            )
+    for name in record["summary"]:
+        if name not in known:
+            problems.append(Problem(pointer("summary", name), unknown(name)))
+    for index, error in enumerate(record["errors"]):
+        if error["annotator"] not in known:
+            problems.append(Problem(pointer("errors", index, "annotator"), unknown(error["annotator"])))
+    return problems
+
+
+def file_problems(
+    path: Path, attribute_schemas: Mapping[str, Mapping[str, Any]] | None = None
+) -> list[Problem]:
+    """Problems with one annotation file, including unreadable or malformed JSON."""
+    try:
+        record = json.loads(path.read_bytes().decode("utf-8"))
+    except OSError as error:
+        return [Problem("", f"cannot read ({error.strerror})")]
+    except UnicodeDecodeError:
+        return [Problem("", "not UTF-8")]
+    except json.JSONDecodeError as error:
+        return [Problem("", f"not JSON: {error.msg} at line {error.lineno} column {error.colno}")]
+    return record_problems(record, attribute_schemas)

@@ -1,0 +1,1 @@
+"""Built-in annotators, installed as ``annotator_plugins`` and loaded by entry point."""

@@ -1,0 +1,1 @@
+"""JSON Schemas for annotation records, installed as ``annotator_schemas``."""
