@@ -99,7 +99,8 @@ def cli() -> None:
 @click.option("--lexicon", "lexicons", multiple=True,
               type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Extra loaded-terms lexicon file (repeatable).")
-@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+@click.option("--config", "config_path",
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="TOML file with a [tool.annotator] table (default: ./pyproject.toml).")
 @click.option("--batch-size", default=16, show_default=True, type=click.IntRange(1),
               help="Articles per nlp.pipe batch.")

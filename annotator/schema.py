@@ -138,15 +138,15 @@ def record_problems(
             )
         previous = key
         if attribute_schemas and name in attribute_schemas:
-            problems.extend(
-                schema_problems(annotation["attributes"], attribute_schemas[name], *at, "attributes")
-            )
+            schema = attribute_schemas[name]
+            problems.extend(schema_problems(annotation["attributes"], schema, *at, "attributes"))
     for name in record["summary"]:
         if name not in known:
             problems.append(Problem(pointer("summary", name), unknown(name)))
     for index, error in enumerate(record["errors"]):
         if error["annotator"] not in known:
-            problems.append(Problem(pointer("errors", index, "annotator"), unknown(error["annotator"])))
+            at = pointer("errors", index, "annotator")
+            problems.append(Problem(at, unknown(error["annotator"])))
     return problems
 
 

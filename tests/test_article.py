@@ -54,7 +54,7 @@ def test_undecodable_binary_and_empty_files_are_named_errors(tmp_path):
 def test_jsonl_reads_fields_and_reports_bad_lines_by_number(tmp_path):
     path = tmp_path / "corpus.jsonl"
     lines = [
-        json.dumps({"id": "x1", "text": "First.", "title": "T", "source": "Outlet", "date": "2025"}),
+        json.dumps({"id": "x1", "text": "First.", "title": "T", "source": "Outlet"}),
         "{not json",
         json.dumps({"id": "x2"}),
         json.dumps(["list"]),
@@ -73,7 +73,7 @@ def test_jsonl_reads_fields_and_reports_bad_lines_by_number(tmp_path):
 
 
 def test_stdin_is_read_with_dash(monkeypatch):
-    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO("From stdin.".encode())))
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(b"From stdin.")))
     [article] = read("-")
     assert (article.id, article.text) == ("stdin", "From stdin.")
 
