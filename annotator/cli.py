@@ -262,6 +262,34 @@ def schema(name: str) -> None:
         fail(ConfigError(f"no schema named {name!r}"))
 
 
+@cli.command("compare")
+@click.argument("annotations_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("-o", "--output", "out_dir", default="report", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for report.html and comparison.json.")
+@click.option("--model", help="spaCy pipeline for the labeling matrix (default: any installed).")
+def compare_command(annotations_dir: Path, out_dir: Path, model: str | None) -> None:
+    """Compare outlets: write OUT/report.html and OUT/comparison.json (see docs/compare.md)."""
+    from .comparison import compare, comparison_problems, load_records
+    from .pipeline import load_nlp
+    from .report import render_report
+
+    try:
+        records = [record for _, record in load_records(annotations_dir)]
+        comparison = compare(records, load_nlp(model))
+    except AnnotatorError as error:
+        fail(error)
+    problems = comparison_problems(comparison)
+    if problems:
+        fail(AnnotatorError(f"comparison.json would not match its schema: {problems[0]}"), 1)
+    write_atomically(out_dir / "comparison.json",
+                     json.dumps(comparison, ensure_ascii=False, indent=2) + "\n")
+    write_atomically(out_dir / "report.html", render_report(comparison, records))
+    click.echo(f"{len(comparison['outlets'])} outlets, {len(comparison['alignments'])} aligned "
+               f"claims and quotes: wrote {out_dir / 'report.html'} and "
+               f"{out_dir / 'comparison.json'}")
+
+
 @cli.command("eval")
 @click.argument("gold_dir", type=click.Path(path_type=Path))
 @click.option("--format", "fmt",
