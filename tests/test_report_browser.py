@@ -1,0 +1,136 @@
+"""The comparison report in a real headless Chromium: content present, article text inert.
+
+Drives Debian's /usr/bin/chromium through Playwright's sync API (no browser
+download). Skips when either is missing; `.ci/run` installs both.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from annotator import Article
+from annotator.comparison import compare
+from annotator.pipeline import annotate_articles
+from annotator.plugins import load_annotators
+from annotator.report import render_report
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+HOSTILE_TEXT = (
+    "Hostile Outlet Reports\n\n"
+    "The minister was branded a “dictator” by critics. "
+    "<script>window.__pwned = 1</script> "
+    '<img src=x onerror="window.__pwned = 2"> '
+    "Officials said the talks were “promising” and would go on."
+)
+
+sync_api = pytest.importorskip(
+    "playwright.sync_api", reason="playwright is not installed (pip install '.[test]')"
+)
+if not Path(CHROMIUM).exists():
+    pytest.skip(f"{CHROMIUM} is absent (apt-get install chromium)", allow_module_level=True)
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory, seed_records, trained_nlp) -> tuple[Path, list[dict[str, Any]]]:
+    hostile = Article(id="zz_hostile", text=HOSTILE_TEXT, source_path="hostile.txt",
+                      source="Hostile Outlet")
+    [injected] = annotate_articles([hostile], trained_nlp, load_annotators())
+    records = [*seed_records.values(), injected]
+    html = render_report(compare(records, trained_nlp), records)
+    path = tmp_path_factory.mktemp("report") / "report.html"
+    path.write_text(html, encoding="utf-8")
+    return path, records
+
+
+@pytest.fixture(scope="module")
+def page(report):
+    path, _ = report
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+        )
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(path.as_uri())
+        yield page
+        browser.close()
+
+
+def save_screenshot(element_or_page: Any, name: str, tmp_path: Path) -> Path:
+    path = tmp_path / name
+    element_or_page.screenshot(path=str(path))
+    if target := os.environ.get("ANNOTATOR_SCREENSHOT_DIR"):
+        Path(target).mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, Path(target) / name)
+    return path
+
+
+def test_no_script_from_article_text_runs(page) -> None:
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    hostile = page.locator("article.article", has_text="Hostile Outlet")
+    text = hostile.locator(".text").inner_text()
+    assert "<script>window.__pwned = 1</script>" in text
+    assert '<img src=x onerror="window.__pwned = 2">' in text
+    assert hostile.locator("script, img").count() == 0
+
+
+def test_metric_table_has_a_row_per_metric_and_a_column_per_outlet(page, report) -> None:
+    _, records = report
+    outlets = {r["article"].get("source") or r["article"]["id"] for r in records}
+    assert page.locator("#metric-table thead th").count() == len(outlets) + 1
+    labels = page.locator("#metric-table tr.metric th").all_inner_texts()
+    assert {"all loaded terms", "discrediting", "mean", "share of words inside quotation marks"} \
+        <= set(labels)
+    assert page.locator("#metric-table a.value").count() > 20
+
+
+def test_alignment_shows_the_five_way_quote(page) -> None:
+    quotes = page.locator(".alignment[data-kind=quote]")
+    five_way = quotes.filter(has_text="exchange").first
+    assert five_way.locator(".member").count() == 5
+    assert page.locator(".alignment[data-kind=claim]").count() >= 1
+
+
+def test_labeling_matrix_has_the_main_people(page) -> None:
+    entities = " ".join(page.locator("#labeling-matrix tr.entity th").all_inner_texts())
+    for surname in ("Trump", "Zelensk", "Putin"):
+        assert surname in entities
+
+
+def test_highlights_toggle_and_numbers_open_their_spans(page, tmp_path) -> None:
+    highlighted = page.locator("article.article .seg[title]")
+    assert highlighted.count() > 50
+    boilerplate = page.locator("article.article .seg[title^='boilerplate']").first
+    style = "el => getComputedStyle(el).textDecorationLine"
+    assert boilerplate.evaluate(style) == "line-through"
+    page.locator("input.toggle[data-annotator=boilerplate]").uncheck()
+    assert boilerplate.evaluate(style) == "none"
+    page.locator("input.toggle[data-annotator=boilerplate]").check()
+    assert boilerplate.evaluate(style) == "line-through"
+
+    number = page.locator("#metric-table a.value").first
+    number.click()
+    panel = page.locator(".evidence:target")
+    assert panel.is_visible()
+    panel.locator("a[href^='#t-']").first.click()
+    assert page.locator(".seg.focus").count() >= 1
+    save_screenshot(page, "report-evidence.png", tmp_path)
+
+    page.goto(page.url.split("#")[0] + "#alignments")
+    save_screenshot(page, "report-alignment.png", tmp_path)
+    article = page.locator("article.article").nth(3)
+    article.scroll_into_view_if_needed()
+    shot = save_screenshot(article, "report-article.png", tmp_path)
+    assert shot.stat().st_size > 10_000
