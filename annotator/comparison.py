@@ -261,16 +261,14 @@ class EntityIndex:
 
 
 def person_names(article: Article, doc: Doc | None) -> list[str]:
-    """Names of people: NER PERSON spans, entity clusters and attribution sources."""
+    """Names of people: NER PERSON spans and the record's PERSON entity clusters."""
     names = []
     if doc is not None:
         names += [ent.text for ent in doc.ents if ent.label_ == "PERSON"]
-    for a in article.annotations:
-        attributes = a.get("attributes", {})
-        if a["label"] == "entity_mention" and attributes.get("entity_type", "PERSON") == "PERSON":
+    for a in article.kept("sentiment", "entity_mention"):
+        attributes = a["attributes"]
+        if attributes.get("entity_type", "PERSON") == "PERSON":
             names += [n] if (n := text_of(attributes.get("entity"))) else []
-        if a["label"] == "cue":
-            names += [n for key in ("source_name", "source") if (n := text_of(attributes.get(key)))]
     return names
 
 
@@ -670,7 +668,7 @@ def cue_phrases(art: Article, start: int, end: int) -> list[dict[str, Any]]:
         modifier = text_of(attributes.get("modifier")) or text_of(attributes.get("modifiers"))
         phrase = cue["text"]
         if modifier and modifier.lower() not in phrase.lower():
-            phrase = f"{modifier} {phrase}"
+            phrase = f"{modifier} {phrase}" if " " not in modifier else f"{phrase} ({modifier})"
         cues.append({
             **art.evidence(cue["start"], cue["end"]),
             "phrase": phrase,
