@@ -8,11 +8,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from annotator import InputError
+from annotator import Annotation, Annotator, InputError
 from annotator.cli import cli
 from annotator.evaluation import (
     FORMATS,
     Span,
+    annotate_gold,
     any_overlap_score,
     class_scores,
     detect_format,
@@ -312,6 +313,33 @@ def test_target_scores_map_to_polarity_with_the_configured_band():
     assert [r.task for r in rows] == ["neg", "neu", "pos"]
 
 
+class PerhapsHedge(Annotator):
+    """Throwaway annotator: every "perhaps" is a hedge."""
+
+    name = "attribution"
+    version = "0.0.1"
+
+    def annotate(self, article, doc):
+        for token in doc:
+            if token.lower_ == "perhaps":
+                yield Annotation("hedge", token.idx, token.idx + len(token))
+
+
+def test_gold_texts_run_through_the_pipeline_and_score_as_sentences(tmp_path):
+    import spacy
+
+    write(tmp_path / "s.csv", "text,label\nIt is perhaps true.,1\nIt is true.,1\nNo.,0\n")
+    gold = read_gold(tmp_path)
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    done = []
+    annotations, failures = annotate_gold(gold.items, [PerhapsHedge()], nlp, done.append, 2)
+    assert failures == [] and sum(done) == 3
+    assert [a["text"] for a in annotations[gold.items[0].id]] == ["perhaps"]
+    rows, _ = score_sentences(gold.items, annotations, load_label_maps())
+    assert (rows[0].score.precision, rows[0].score.recall) == (1.0, 0.5)
+
+
 # --- command line ---------------------------------------------------------------------------
 
 
@@ -331,6 +359,47 @@ def test_eval_vader_prints_pearson_as_table_and_json(tmp_path):
     result = CliRunner().invoke(cli, ["eval", str(tmp_path), "--json"])
     report = json.loads(result.stdout)
     assert report["format"] == "vader" and report["values"]["pearson_r"] > 0.9
+
+
+PROBE_PLUGIN = """
+from annotator import Annotation, Annotator, hookimpl
+
+class Probe(Annotator):
+    name = "eval_probe"
+    version = "0.0.1"
+
+    def annotate(self, article, doc):
+        start = article.text.find("perhaps")
+        if start >= 0:
+            yield Annotation("hedge", start, start + 7)
+
+@hookimpl
+def register_annotators(register):
+    register(Probe)
+"""
+
+
+def test_eval_runs_a_plugin_file_with_its_own_label_map(tmp_path):
+    import spacy
+    import yaml
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    nlp.to_disk(tmp_path / "blank_model")
+    write(tmp_path / "probe.py", PROBE_PLUGIN)
+    config = load_label_maps()
+    config["sentences"]["positive"] = [{"annotator": "eval_probe", "label": "hedge"}]
+    write(tmp_path / "map.yaml", yaml.safe_dump(config))
+    write(tmp_path / "gold" / "s.csv", "text,label\nIt is perhaps so.,1\nIt is so.,0\nSo.,1\n")
+    result = CliRunner().invoke(cli, [
+        "eval", str(tmp_path / "gold"), "--json", "--plugin", str(tmp_path / "probe.py"),
+        "--label-map", str(tmp_path / "map.yaml"), "--model", str(tmp_path / "blank_model"),
+    ])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["annotators"] == [{"name": "eval_probe", "version": "0.0.1"}]
+    positive = report["scores"]["positive"]["sentence"]
+    assert (positive["precision"], positive["recall"], positive["gold"]) == (1.0, 0.5, 2)
 
 
 def test_eval_on_a_bad_folder_is_one_line_and_exit_2(tmp_path):
