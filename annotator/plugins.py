@@ -66,7 +66,8 @@ def plugin_manager(plugin_files: Iterable[str | Path] = ()) -> pluggy.PluginMana
     try:
         manager.check_pending()
     except pluggy.PluginValidationError as error:
-        raise PluginError(f"plugin {error.plugin_name!r}: {error}") from error
+        name = manager.get_name(error.plugin)
+        raise PluginError(f"plugin {name!r}: {error}") from error
     return manager
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from annotator.cli import cli
 from tests.conftest import SEEDS
 
 BUILTINS = ("attribution", "loaded_terms", "sentiment")
+FALSELY = re.compile(r"\b(falsely|inaccurately)\b", re.IGNORECASE)
 
 
 def invoke(*args: str):
@@ -34,7 +36,8 @@ def test_seeds_falsely_and_inaccurately_cues_discredit_with_trump_as_source(seed
     found = 0
     for record in seed_records.values():
         for a in record["annotations"]:
-            if a["label"] == "cue" and a["text"].lower().startswith(("falsely", "inaccurately")):
+            modifier = a["attributes"].get("modifier") or ""
+            if a["label"] == "cue" and FALSELY.search(f"{a['text']} {modifier}"):
                 found += 1
                 assert a["attributes"]["stance"] == "discrediting", a["text"]
                 assert "Trump" in a["attributes"]["source_name"], a

