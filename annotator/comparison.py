@@ -841,13 +841,17 @@ def descriptors(art: Article, doc: Doc | None, entity_spans: dict[str, list[tupl
         if key is not None:
             term = a["text"].strip(QUOTE_MARKS + " ,.;:")
             found[key].append(Descriptor(term, "label", [art.evidence(a["start"], a["end"])]))
+    for key, items in found.items():  # an appositive that is a label is shown as the label
+        labels = [(e["start"], e["end"]) for d in items if d.kind == "label" for e in d.evidence]
+        found[key] = [d for d in items if d.kind != "appositive"
+                      or not overlaps(d.evidence[0]["start"], d.evidence[0]["end"], labels)]
     return found
 
 
 def _predicated_of(term: Token, token_entity: dict[int, str]) -> str | None:
     """The entity a loaded term is said of: 'labeled X a "dictator"', 'X, a "dictator"'."""
-    for child in term.children:
-        if child.dep_ in ("nmod", "appos") and child.i in token_entity:
+    for child in term.children:  # "X, a dictator"; small clause "labeling X a dictator"
+        if child.dep_ in ("nmod", "appos", "nsubj") and child.i in token_entity:
             return token_entity[child.i]
     if term.dep_ == "appos" and term.head.i in token_entity:
         return token_entity[term.head.i]

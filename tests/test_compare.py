@@ -396,3 +396,29 @@ def test_compare_command_fails_cleanly_on_a_folder_without_records(tmp_path) -> 
     result = CliRunner().invoke(cli, ["compare", str(tmp_path), "-o", str(tmp_path / "out")])
     assert result.exit_code == 2
     assert "no annotation files" in result.output
+
+
+def test_labeling_matrix_finds_titles_descriptions_and_predicated_labels(trained_nlp) -> None:
+    first = ("Former President Donald Trump labeled Ukrainian President Volodymyr Zelensky a "
+             "“dictator” on Sunday. The Ukrainian leader said he was not offended.")
+    second = ("Kremlin spokesman Dmitry Peskov praised Donald Trump. Volodymyr Zelensky, a "
+              "“dictator” in Trump's words, met Dmitry Peskov's critics.")
+    records = [
+        record("a", first, [ann(first, "loaded_terms", "loaded_term", "dictator",
+                                category="labeling")]),
+        record("b", second, [ann(second, "loaded_terms", "loaded_term", "dictator",
+                                 category="labeling")]),
+    ]
+    comparison = compare(records, trained_nlp)
+    rows = {r["entity"]: r["cells"] for r in comparison["labeling"]}
+    assert set(rows) == {"Donald Trump", "Volodymyr Zelensky"}  # Peskov: one outlet only
+
+    def found(entity: str, outlet: str) -> set[tuple[str, str]]:
+        return {(d["text"], d["kind"]) for d in rows[entity][outlet]["descriptors"]}
+
+    assert found("Volodymyr Zelensky", "a") == {
+        ("Ukrainian President", "title"), ("The Ukrainian leader", "description"),
+        ("dictator", "label")}
+    assert ("dictator", "label") in found("Volodymyr Zelensky", "b")
+    assert found("Donald Trump", "a") == {("Former President", "title")}
+    assert rows["Donald Trump"]["b"]["mentions"] == 2
