@@ -128,7 +128,7 @@ def content_words(text: str) -> list[str]:
 
 
 @dataclass
-class Article:
+class ComparedArticle:
     """One record prepared for comparison: its kept annotations and boilerplate."""
 
     id: str
@@ -139,10 +139,10 @@ class Article:
     annotators: frozenset[str]
     boilerplate: list[tuple[int, int]]
     annotations: list[dict[str, Any]]
-    words: list[tuple[int, int]] = field(default_factory=list)
+    words: list[tuple[int, int]]
 
     @classmethod
-    def from_record(cls, record: dict[str, Any]) -> Article:
+    def from_record(cls, record: dict[str, Any]) -> ComparedArticle:
         failed = {error["annotator"] for error in record["errors"]}
         ran = {a["name"] for a in record["provenance"]["annotators"]} - failed
         boilerplate = [
@@ -260,7 +260,7 @@ class EntityIndex:
         return None
 
 
-def person_names(article: Article, doc: Doc | None) -> list[str]:
+def person_names(article: ComparedArticle, doc: Doc | None) -> list[str]:
     """Names of people: NER PERSON spans and the record's PERSON entity clusters."""
     names = []
     if doc is not None:
@@ -272,7 +272,9 @@ def person_names(article: Article, doc: Doc | None) -> list[str]:
     return names
 
 
-def mentions(article: Article, index: EntityIndex, doc: Doc | None) -> dict[str, list[tuple]]:
+def mentions(
+    article: ComparedArticle, index: EntityIndex, doc: Doc | None
+) -> dict[str, list[tuple[int, int]]]:
     """Spans that name each entity (by surname), outside boilerplate."""
     found: dict[str, list[tuple[int, int]]] = defaultdict(list)
     if doc is not None:
@@ -327,11 +329,11 @@ class Row:
         }
 
 
-Outlets = dict[str, list[Article]]
-Items = list[tuple[Article, int, int]]
+Outlets = dict[str, list[ComparedArticle]]
+Items = list[tuple[ComparedArticle, int, int]]
 
 
-def _ran(articles: list[Article], annotator: str) -> bool:
+def _ran(articles: list[ComparedArticle], annotator: str) -> bool:
     return any(annotator in a.annotators for a in articles)
 
 
@@ -340,16 +342,16 @@ def _cell(items: Items, value: float | None) -> Cell:
     return Cell(value, len(items), evidence)
 
 
-def _item_order(item: tuple[Article, int, int]) -> tuple[str, int, int]:
+def _item_order(item: tuple[ComparedArticle, int, int]) -> tuple[str, int, int]:
     return item[0].id, item[1], item[2]
 
 
-def _words(articles: list[Article]) -> int:
+def _words(articles: list[ComparedArticle]) -> int:
     return sum(len(a.words) for a in articles)
 
 
 def rate_row(group: str, label: str, annotator: str, outlets: Outlets,
-             select: Callable[[Article], list[dict[str, Any]]]) -> Row:
+             select: Callable[[ComparedArticle], list[dict[str, Any]]]) -> Row:
     """Hits per 1,000 counted words."""
     cells: dict[str, Cell | None] = {}
     for outlet, articles in outlets.items():
@@ -382,8 +384,11 @@ def loaded_term_rows(outlets: Outlets) -> list[Row]:
     return rows
 
 
+Classifier = Callable[[ComparedArticle], list[tuple[str, int, int, float]]]
+
+
 def share_rows(group: str, annotator: str, outlets: Outlets, labels: list[str],
-               classify: Callable[[Article], list[tuple[str, int, int, float]]]) -> list[Row]:
+               classify: Classifier) -> list[Row]:
     """For each label, its share of the weighted items an outlet has (weights: words, counts)."""
     rows = []
     per_outlet = {
@@ -409,7 +414,7 @@ def share_rows(group: str, annotator: str, outlets: Outlets, labels: list[str],
 
 
 def attribution_rows(outlets: Outlets) -> list[Row]:
-    def stances(art: Article) -> list[tuple[str, int, int, float]]:
+    def stances(art: ComparedArticle) -> list[tuple[str, int, int, float]]:
         return [(str(a["attributes"].get("stance")), a["start"], a["end"], 1.0)
                 for a in art.kept("attribution", "cue")]
 
@@ -423,7 +428,7 @@ def attribution_rows(outlets: Outlets) -> list[Row]:
     return rows
 
 
-def speaker_of(art: Article, cue: dict[str, Any], index: EntityIndex) -> str:
+def speaker_of(art: ComparedArticle, cue: dict[str, Any], index: EntityIndex) -> str:
     """Who a cue attributes words to, as a cross-outlet entity name where possible."""
     attributes = cue["attributes"]
     name = text_of(attributes.get("source_name")) or text_of(attributes.get("source"))
@@ -440,7 +445,7 @@ def speaker_of(art: Article, cue: dict[str, Any], index: EntityIndex) -> str:
 
 def quoted_word_rows(outlets: Outlets, index: EntityIndex) -> list[Row]:
     """Share of quoted words per speaker, and direct versus indirect quoting."""
-    def contents(art: Article) -> list[tuple[str, str, int, int, float]]:
+    def contents(art: ComparedArticle) -> list[tuple[str, str, int, int, float]]:
         seen: set[int] = set()
         items = []
         for cue in art.kept("attribution", "cue"):
@@ -468,12 +473,12 @@ def quoted_word_rows(outlets: Outlets, index: EntityIndex) -> list[Row]:
     return rows
 
 
-def _scored(art: Article, label: str) -> list[dict[str, Any]]:
+def _scored(art: ComparedArticle, label: str) -> list[dict[str, Any]]:
     return [a for a in art.kept("sentiment", label) if isinstance(a.get("score"), int | float)]
 
 
 def score_row(group: str, label: str, outlets: Outlets,
-              select: Callable[[Article], list[dict[str, Any]]],
+              select: Callable[[ComparedArticle], list[dict[str, Any]]],
               aggregate: Callable[[list[float]], float] = statistics.fmean) -> Row:
     cells: dict[str, Cell | None] = {}
     for outlet, articles in outlets.items():
@@ -495,7 +500,7 @@ def sentiment_rows(outlets: Outlets, index: EntityIndex, main: list[Entity]) -> 
                   statistics.median),
     ]
 
-    def polarity(art: Article) -> list[tuple[str, int, int, float]]:
+    def polarity(art: ComparedArticle) -> list[tuple[str, int, int, float]]:
         return [("negative" if a["score"] <= NEGATIVE else "positive" if a["score"] >= POSITIVE
                  else "neutral", a["start"], a["end"], 1.0) for a in _scored(art, "sentence")]
 
@@ -515,7 +520,7 @@ def sentiment_rows(outlets: Outlets, index: EntityIndex, main: list[Entity]) -> 
     return rows
 
 
-def outermost_quotes(art: Article) -> list[tuple[int, int, int]]:
+def outermost_quotes(art: ComparedArticle) -> list[tuple[int, int, int]]:
     """Quotations not nested in another, outside boilerplate: (start, end, words inside)."""
     found: list[tuple[int, int, int]] = []
     for quote in find_quotes(art.text):
@@ -562,7 +567,7 @@ class Unit:
     """A claim (sentence) or a direct quote in one article, ready for fuzzy matching."""
 
     kind: str  # quote | claim
-    article: Article
+    article: ComparedArticle
     start: int
     end: int
     context: tuple[int, int]  # the sentence(s) around it
@@ -576,7 +581,7 @@ class Unit:
         return self.article.text[self.start : self.end]
 
 
-def alignment_units(art: Article) -> tuple[list[Unit], list[Unit]]:
+def alignment_units(art: ComparedArticle) -> tuple[list[Unit], list[Unit]]:
     """The article's long direct quotes and its sentences (with those quotes masked out)."""
     segments = list(art.segments())
 
@@ -658,7 +663,7 @@ def cluster(units: list[Unit], threshold: float, linkage: str) -> list[tuple[lis
     return clusters
 
 
-def cue_phrases(art: Article, start: int, end: int) -> list[dict[str, Any]]:
+def cue_phrases(art: ComparedArticle, start: int, end: int) -> list[dict[str, Any]]:
     """The reporting cues inside a span, with the modifier each outlet chose."""
     cues = []
     for cue in art.kept("attribution", "cue"):
@@ -705,7 +710,7 @@ def alignment_json(kind: str, units: list[Unit], score: float) -> dict[str, Any]
     return {"kind": kind, "similarity": round(score, 2), "outlets": len(units), "members": members}
 
 
-def alignments(articles: list[Article]) -> list[dict[str, Any]]:
+def alignments(articles: list[ComparedArticle]) -> list[dict[str, Any]]:
     quotes: list[Unit] = []
     claims: list[Unit] = []
     for art in articles:
@@ -763,8 +768,10 @@ def entity_tokens(doc: Doc, spans: list[tuple[int, int]]) -> dict[int, tuple[int
     return found
 
 
-def descriptors(art: Article, doc: Doc | None, entity_spans: dict[str, list[tuple[int, int]]],
-                index: EntityIndex) -> dict[str, list[Descriptor]]:
+def descriptors(
+    art: ComparedArticle, doc: Doc | None, entity_spans: dict[str, list[tuple[int, int]]],
+    index: EntityIndex,
+) -> dict[str, list[Descriptor]]:
     """Titles, appositives, resolved descriptions and labels predicated of each entity.
 
     Descriptions come from the entity clusters in the record (``entity_mention``
@@ -927,7 +934,8 @@ def compare(records: list[dict[str, Any]], nlp: Language | None = None) -> dict[
     ``nlp``, a pipeline with parser and NER, is used for the labeling matrix;
     without it the matrix is left empty and a note says why.
     """
-    articles = [Article.from_record(r) for r in sorted(records, key=lambda r: r["article"]["id"])]
+    ordered = sorted(records, key=lambda r: r["article"]["id"])
+    articles = [ComparedArticle.from_record(r) for r in ordered]
     outlets: Outlets = defaultdict(list)
     for art in articles:
         outlets[art.outlet].append(art)
