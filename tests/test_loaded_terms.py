@@ -1,0 +1,282 @@
+"""The loaded_terms annotator: matching, flags, scare quotes, user lexicons, seeds."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+from annotator_plugins.loaded_terms import LoadedTerms
+from jsonschema import Draft202012Validator
+
+from annotator import Article, ConfigError
+from annotator.schema import load_schema, registry
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+IMMIGRATION = ROOT / "examples" / "lexicons" / "immigration.yaml"
+
+TEST_LEXICON = """\
+kind: term-lexicon
+name: test-lexicon
+version: 0.1.0
+categories:
+  labeling: Labels.
+  loaded_verb: Loaded verbs.
+  hyperbole: Exaggeration.
+entries:
+  - {term: dictator, category: labeling, rationale: Brands., alternative: leader, source: test}
+  - {term: staged referendum, category: labeling, rationale: Casts a vote as fake., source: test}
+  - {term: war of words, category: hyperbole, rationale: Frames a dispute as war., source: test}
+  - {term: would-be, category: labeling, rationale: Belittles., source: test}
+  - {term: slam, category: loaded_verb, rationale: Criticism as a blow., pos: [VERB], source: test}
+  - {term: Reds, category: labeling, rationale: Cold-war slur., case_sensitive: true, source: test}
+  - {term: brutal, category: hyperbole, rationale: Savage., source: test}
+  - {pattern: '\\b\\w+gate\\b', category: labeling, rationale: Scandal suffix., source: test}
+"""
+
+
+def write(tmp_path: Path, text: str, name: str = "lexicon.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def builtin() -> LoadedTerms:
+    return LoadedTerms()
+
+
+@pytest.fixture
+def small(tmp_path: Path) -> LoadedTerms:
+    return LoadedTerms(include_builtin=False, extra_lexicons=[str(write(tmp_path, TEST_LEXICON))])
+
+
+def run(annotator: LoadedTerms, nlp, text: str) -> list:
+    annotations = list(annotator.annotate(Article("t", text, "t.txt"), nlp(text)))
+    for annotation in annotations:
+        assert 0 <= annotation.start < annotation.end <= len(text)
+    return annotations
+
+
+def terms(annotations: list) -> dict[str, dict]:
+    return {a.attributes["term_span"]["text"]: a.attributes for a in annotations
+            if a.label == "loaded_term"}
+
+
+def seed_text(name_prefix: str) -> str:
+    return next(SEEDS.glob(f"{name_prefix}_*.txt")).read_text(encoding="utf-8")
+
+
+# --- seeds (trained pipeline) ---------------------------------------------------------
+
+
+def test_quoted_dictator_is_a_loaded_term_and_a_scare_quote(builtin, trained_nlp):
+    text = seed_text("001")
+    annotations = run(builtin, trained_nlp, text)
+    dictator = [a for a in annotations if a.label == "loaded_term"
+                and a.attributes["term"] == "dictator"]
+    scare = [a for a in annotations if a.label == "scare_quote"
+             and text[a.start:a.end] == "“dictator”"]
+    assert dictator and dictator[0].attributes["in_quote"] is True
+    assert dictator[0].attributes["scare_quoted"] is True
+    assert scare and scare[0].attributes["loaded_terms"] == ["dictator"]
+    assert scare[0].attributes["labeling_cue"] == "labeling"
+
+
+def test_staged_referendums_and_moscow_staged_votes_are_found(builtin, trained_nlp):
+    found = terms(run(builtin, trained_nlp, seed_text("003")))
+    assert found["staged referendums"]["term"] == "staged referendum"
+    found = terms(run(builtin, trained_nlp, seed_text("004")))
+    assert found["staged votes"]["term"] == "staged vote"
+
+
+def test_every_seed_hit_explains_itself_and_fits_the_schema(builtin, trained_nlp):
+    validator = Draft202012Validator(
+        load_schema("attributes/loaded_terms.json"), registry=registry()
+    )
+    for path in sorted(SEEDS.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        annotations = run(builtin, trained_nlp, text)
+        assert annotations, path.name
+        for annotation in annotations:
+            assert not list(validator.iter_errors(annotation.attributes)), annotation
+            if annotation.label == "loaded_term":
+                attributes = annotation.attributes
+                assert attributes["category"] in builtin.categories
+                assert attributes["rationale"] and attributes["source"]
+                span = attributes["term_span"]
+                assert text[span["start"]:span["end"]] == span["text"]
+
+
+# --- matching ---------------------------------------------------------------------------
+
+
+def test_lemma_match_finds_inflected_multiword_terms(small, trained_nlp):
+    found = terms(run(small, trained_nlp, "Moscow held staged referendums in the east."))
+    assert found["staged referendums"]["matched_by"] == "lemma"
+
+
+def test_pos_constraint_keeps_the_verb_and_drops_the_noun(small, trained_nlp):
+    assert "slammed" in terms(run(small, trained_nlp, "The senator slammed the plan on Monday."))
+    assert not terms(run(small, trained_nlp, "She won a grand slam in Paris."))
+
+
+def test_hyphen_and_case_variants_match(small, trained_nlp):
+    found = terms(run(small, trained_nlp, "A WAR-OF-WORDS broke out after the Dictator spoke."))
+    assert set(found) == {"WAR-OF-WORDS", "Dictator"}
+
+
+def test_hyphenated_term_needs_the_hyphen_and_compound_modifiers_are_skipped(small, trained_nlp):
+    assert not terms(run(small, trained_nlp, "It would be wrong to wait."))
+    assert "would-be" in terms(run(small, trained_nlp, "The would-be reformer resigned."))
+    assert not terms(run(small, trained_nlp, "A dictator-style decree was issued."))
+
+
+def test_case_sensitive_entry_matches_only_as_written(small, trained_nlp):
+    assert "Reds" in terms(run(small, trained_nlp, "He warned about the Reds in Hollywood."))
+    assert not terms(run(small, trained_nlp, "He bought two reds and a white."))
+
+
+def test_pattern_entry_matches_text(small, trained_nlp):
+    found = terms(run(small, trained_nlp, "Critics called it Russiagate for months."))
+    assert found["Russiagate"]["matched_by"] == "pattern"
+
+
+def test_phrase_span_covers_the_framed_noun_unless_disabled(tmp_path, trained_nlp):
+    lexicon = str(write(tmp_path, TEST_LEXICON))
+    text = "It was a brutal crackdown."
+    wide = LoadedTerms(include_builtin=False, extra_lexicons=[lexicon])
+    narrow = LoadedTerms(include_builtin=False, extra_lexicons=[lexicon], phrase_spans=False)
+    [hit] = run(wide, trained_nlp, text)
+    assert text[hit.start:hit.end] == "brutal crackdown"
+    assert hit.attributes["term_span"]["text"] == "brutal"
+    [hit] = run(narrow, trained_nlp, text)
+    assert text[hit.start:hit.end] == "brutal"
+
+
+def test_blank_pipeline_matches_regular_inflections_and_skips_unverifiable_pos(small, blank_nlp):
+    found = terms(run(small, blank_nlp, "They slammed the staged referendums. A grand slam."))
+    assert found["slammed"]["matched_by"] == "inflection"
+    assert found["staged referendums"]["matched_by"] == "inflection"
+    assert "slam" not in found
+    assert found["slammed"]["negated"] is None
+
+
+# --- flags -----------------------------------------------------------------------------
+
+
+def test_in_quote_separates_quoted_speech_from_the_outlets_voice(small, trained_nlp):
+    text = 'The dictator left. “The dictator must go now,” the minister said.'
+    hits = [a for a in run(small, trained_nlp, text) if a.label == "loaded_term"]
+    assert [h.attributes["in_quote"] for h in hits] == [False, True]
+    assert not any(h.attributes["scare_quoted"] for h in hits)
+
+
+def test_negated_flag_follows_the_parse(small, trained_nlp):
+    [negated] = run(small, trained_nlp, "He is not a dictator.")
+    [plain] = run(small, trained_nlp, "He is a dictator.")
+    assert negated.attributes["negated"] is True
+    assert plain.attributes["negated"] is False
+
+
+# --- scare quotes ------------------------------------------------------------------------
+
+
+def test_scare_quote_span_covers_the_marks_and_speech_is_not_a_scare_quote(small, blank_nlp):
+    text = 'Critics called the vote “free and fair” a farce. He said: "We won."'
+    scare = [a for a in run(small, blank_nlp, text) if a.label == "scare_quote"]
+    assert [text[a.start:a.end] for a in scare] == ["“free and fair”"]
+    assert scare[0].attributes["content"]["text"] == "free and fair"
+    assert scare[0].attributes["words"] == 3
+
+
+def test_scare_quote_modes(tmp_path, blank_nlp):
+    lexicon = str(write(tmp_path, TEST_LEXICON))
+    text = "The talks were “promising” and the leader a “dictator” to some."
+
+    def scare(mode: str) -> list[str]:
+        annotator = LoadedTerms(include_builtin=False, extra_lexicons=[lexicon], scare_quotes=mode)
+        return [text[a.start:a.end] for a in run(annotator, blank_nlp, text)
+                if a.label == "scare_quote"]
+
+    assert scare("labels") == ["“dictator”"]
+    assert scare("all") == ["“promising”", "“dictator”"]
+    assert scare("none") == []
+    with pytest.raises(ConfigError, match="scare_quotes"):
+        LoadedTerms(include_builtin=False, scare_quotes="some")
+
+
+def test_long_or_sentence_quotes_are_not_scare_quotes(small, blank_nlp):
+    text = 'Officials called it “a very long and winding road ahead”. She asked “Why? Now?”'
+    assert not [a for a in run(small, blank_nlp, text) if a.label == "scare_quote"]
+
+
+# --- user lexicons and settings ------------------------------------------------------------
+
+
+def test_user_lexicon_changes_output_without_code(builtin, trained_nlp):
+    text = "Officials described a border crisis as an invasion by illegal immigrants."
+    plain = {a["term"] for a in terms(run(builtin, trained_nlp, text)).values()}
+    domain = LoadedTerms(extra_lexicons=[str(IMMIGRATION)])
+    found = terms(run(domain, trained_nlp, text))
+    assert {"border crisis", "invasion", "illegal immigrant"} <= {a["term"] for a in found.values()}
+    assert not {"border crisis", "illegal immigrant"} & plain
+    assert found["invasion"]["category"] == "dehumanizing"
+    assert found["invasion"]["lexicon"] == "immigration-coverage"
+    assert IMMIGRATION in domain.data_files
+    names = [f["name"] for f in domain.provenance()["data_files"]]
+    assert names == ["loaded_terms.yaml", "immigration.yaml"]
+
+
+def test_user_entry_with_same_term_and_category_overrides_the_builtin(builtin, trained_nlp):
+    text = "He called the child an anchor baby."
+    before = terms(run(builtin, trained_nlp, text))["anchor baby"]
+    after = terms(run(LoadedTerms(extra_lexicons=[str(IMMIGRATION)]), trained_nlp, text))
+    assert before["lexicon"] == "annotator-loaded-terms"
+    assert after["anchor baby"]["lexicon"] == "immigration-coverage"
+    assert after["anchor baby"]["rationale"] != before["rationale"]
+
+
+def test_disable_categories_removes_their_hits(tmp_path, trained_nlp):
+    lexicon = str(write(tmp_path, TEST_LEXICON))
+    text = "The dictator slammed the press."
+    kept = LoadedTerms(include_builtin=False, extra_lexicons=[lexicon],
+                       disable_categories=["labeling"])
+    assert {a["category"] for a in terms(run(kept, trained_nlp, text)).values()} == {"loaded_verb"}
+    with pytest.raises(ConfigError, match="unknown categories nonsense"):
+        LoadedTerms(include_builtin=False, extra_lexicons=[lexicon],
+                    disable_categories=["nonsense"])
+
+
+def test_broken_user_lexicon_is_one_clear_config_error(tmp_path):
+    path = write(tmp_path, """\
+        kind: term-lexicon
+        name: broken
+        version: 1.0.0
+        entries:
+          - {term: thug, category: labeling, rationale: Slur., source: me}
+          - {term: goon, category: nonsense, rationale: Slur., source: me}
+        """)
+    with pytest.raises(ConfigError) as error:
+        LoadedTerms(extra_lexicons=[str(path)])
+    message = str(error.value)
+    assert "\n" not in message
+    assert str(path) in message and "entry 2 ('goon')" in message
+    assert "unknown category 'nonsense'" in message
+
+
+def test_missing_lexicon_file_is_a_config_error(tmp_path):
+    with pytest.raises(ConfigError, match="cannot read lexicon"):
+        LoadedTerms(extra_lexicons=[str(tmp_path / "absent.yaml")])
+
+
+def test_summary_counts_by_category_and_voice(small, trained_nlp):
+    text = "The dictator slammed critics. “A dictator,” one said."
+    annotations = run(small, trained_nlp, text)
+    records = [{"label": a.label, "attributes": a.attributes} for a in annotations]
+    summary = small.summarize(records)
+    assert summary["loaded_terms"] == 3
+    assert summary["by_category"] == {"labeling": 2, "loaded_verb": 1}
+    assert (summary["own_voice"], summary["in_quote"]) == (2, 1)
+    assert summary["top_terms"][0] == {"term": "dictator", "count": 2}
