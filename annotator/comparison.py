@@ -155,11 +155,16 @@ class ComparedArticle:
         ]
         article = record["article"]
         text = article["text"]
+        title = article.get("title")
+        if title is not None and any(text[s:e].strip() == title for s, e in boilerplate):
+            title = next((line.group().strip() for line in LINE.finditer(text)
+                          if line.group().strip()
+                          and not overlaps(line.start(), line.end(), boilerplate)), None)
         words = [
             m.span() for m in WORD.finditer(text) if not overlaps(m.start(), m.end(), boilerplate)
         ]
         return cls(
-            article["id"], outlet_of(record), article.get("title"), text, article["sha256"],
+            article["id"], outlet_of(record), title, text, article["sha256"],
             frozenset(ran), boilerplate, kept, words,
         )
 
@@ -857,8 +862,9 @@ def descriptors(
 
 def _predicated_of(term: Token, token_entity: dict[int, str]) -> str | None:
     """The entity a loaded term is said of: 'labeled X a "dictator"', 'X, a "dictator"'."""
+    nominal = term.pos_ in ("NOUN", "PROPN", "ADJ")
     for child in term.children:  # "X, a dictator"; small clause "labeling X a dictator"
-        if child.dep_ in ("nmod", "appos", "nsubj") and child.i in token_entity:
+        if nominal and child.dep_ in ("nmod", "appos", "nsubj") and child.i in token_entity:
             return token_entity[child.i]
     if term.dep_ == "appos" and term.head.i in token_entity:
         return token_entity[term.head.i]

@@ -177,14 +177,14 @@ class Page:
     def articles(self) -> list[dict[str, Any]]:
         """Each article as segments cut at every annotation and anchor boundary."""
         views = []
-        outlet_of = {a["id"]: a["outlet"] for a in self.comparison["articles"]}
+        compared = {a["id"]: a for a in self.comparison["articles"]}
         for index, record in enumerate(self.records):
             article = record["article"]
             views.append({
                 "index": index,
                 "id": article["id"],
-                "title": article.get("title"),
-                "outlet": outlet_of.get(article["id"], article["id"]),
+                "title": compared[article["id"]]["title"],
+                "outlet": compared[article["id"]]["outlet"],
                 "segments": self._segments(index, article["text"], record["annotations"],
                                            self.targets.get(article["id"], set())),
             })
