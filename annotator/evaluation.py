@@ -279,16 +279,13 @@ class RatedSnippet:
     rating: float
 
 
-GoldItem = AttributionText | SpanText | LabelledSentence | TargetSentence | RatedSnippet
-
-
 @dataclass
 class Gold:
     """The items read from one gold folder, and what the reader had to say about it."""
 
     format: str
     path: Path
-    items: list[Any]
+    items: list[AttributionText | SpanText | LabelledSentence | TargetSentence | RatedSnippet]
     notes: list[str] = field(default_factory=list)
 
 
@@ -575,7 +572,10 @@ def newsmtsc_polarity(config: Mapping[str, Any]) -> dict[float, str]:
     return {float(k): str(v) for k, v in config["newsmtsc"]["polarity"].items()}
 
 
-def selected(annotations: Iterable[Mapping[str, Any]], selectors: Sequence[Selector]) -> list:
+def selected(
+    annotations: Iterable[Mapping[str, Any]], selectors: Sequence[Selector]
+) -> list[Mapping[str, Any]]:
+    """The annotations any of the selectors picks."""
     return [a for a in annotations if any(s.matches(a) for s in selectors)]
 
 
@@ -919,18 +919,21 @@ def newsmtsc_report(
     progress: Progress,
 ) -> Report:
     """Target polarity from the sentiment annotator's ``target_score``, or the stock VADER
-    compound of the whole sentence when the annotator lacks that method."""
+    compound of the whole sentence when the annotator lacks that method. That baseline's
+    macro-F1 is reported beside ours either way."""
     from .pipeline import load_nlp, pipeline_name
 
     method = config["newsmtsc"]["method"]
     scorer = next((getattr(a, method) for a in annotators if hasattr(a, method)), None)
     gold_labels = [t.polarity for item in gold.items for t in item.targets]
+    compounds = stock_compound(item.text for item in gold.items)
+    baseline = [c for item, c in zip(gold.items, compounds, strict=True) for _ in item.targets]
     if scorer is None:
         report.notes.append(
-            f"no annotator has {method}(); baseline: stock VADER compound of the whole sentence"
+            f"no annotator has {method}(); scored the baseline: stock VADER compound of the "
+            "whole sentence"
         )
-        compounds = stock_compound(item.text for item in gold.items)
-        scores = [c for item, c in zip(gold.items, compounds, strict=True) for _ in item.targets]
+        scores = baseline
         progress(len(gold.items))
     else:
         nlp = load_nlp(model)
@@ -942,4 +945,7 @@ def newsmtsc_report(
             progress(1)
     predicted = [polarity_of(score, config) for score in scores]
     report.rows, report.values = score_targets(gold_labels, predicted)
+    stock = [polarity_of(score, config) for score in baseline]
+    stock_scores = class_scores(gold_labels, stock, SENTIMENT_CLASSES)
+    report.values["baseline_macro_f1"] = macro_f1(stock_scores)
     return report

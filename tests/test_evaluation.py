@@ -12,6 +12,7 @@ from annotator import Annotation, Annotator, InputError
 from annotator.cli import cli
 from annotator.evaluation import (
     FORMATS,
+    Report,
     Span,
     annotate_gold,
     any_overlap_score,
@@ -20,6 +21,7 @@ from annotator.evaluation import (
     load_label_maps,
     macro_f1,
     merge_overlapping,
+    newsmtsc_report,
     pair_overlap_score,
     partial_overlap_score,
     pearson,
@@ -338,6 +340,49 @@ def test_gold_texts_run_through_the_pipeline_and_score_as_sentences(tmp_path):
     assert [a["text"] for a in annotations[gold.items[0].id]] == ["perhaps"]
     rows, _ = score_sentences(gold.items, annotations, load_label_maps())
     assert (rows[0].score.precision, rows[0].score.recall) == (1.0, 0.5)
+
+
+class FixedTargetScore:
+    """Throwaway sentiment annotator: "Ann" is liked, everyone else disliked."""
+
+    def target_score(self, doc, start, end):
+        return 0.5 if doc.text[start:end] == "Ann" else -0.5
+
+
+def newsmtsc_gold(root: Path):
+    lines = [
+        {"sentence_normalized": "Ann met Bob.", "targets": [
+            {"from": 0, "to": 3, "mention": "Ann", "polarity": 6.0},
+            {"from": 8, "to": 11, "mention": "Bob", "polarity": 2.0}]},
+        {"sentence_normalized": "Cy slept.", "targets": [
+            {"from": 0, "to": 2, "mention": "Cy", "polarity": 4.0}]},
+    ]
+    write(root / "t.jsonl", "".join(json.dumps(line) + "\n" for line in lines))
+    return read_gold(root)
+
+
+def test_newsmtsc_scores_target_score_and_the_stock_baseline_beside_it(tmp_path):
+    import spacy
+
+    spacy.blank("en").to_disk(tmp_path / "blank_model")
+    gold = newsmtsc_gold(tmp_path / "gold")
+    report = Report("newsmtsc", "gold", len(gold.items))
+    newsmtsc_report(gold, report, [FixedTargetScore()], str(tmp_path / "blank_model"),
+                    load_label_maps(), lambda _: None)
+    # pred pos, neg, neg vs gold pos, neg, neu: F1 neg 2/3, neu 0, pos 1
+    assert report.values["macro_f1"] == approx(5 / 9)
+    assert report.values["accuracy"] == approx(2 / 3)
+    # stock VADER scores all three sentences 0.0 -> neu: F1 neu 1/2, neg 0, pos 0
+    assert report.values["baseline_macro_f1"] == approx(1 / 6)
+    assert report.notes == []
+
+
+def test_newsmtsc_without_target_score_scores_the_baseline_and_says_so(tmp_path):
+    gold = newsmtsc_gold(tmp_path)
+    report = Report("newsmtsc", "gold", len(gold.items))
+    newsmtsc_report(gold, report, [], None, load_label_maps(), lambda _: None)
+    assert report.values["macro_f1"] == approx(1 / 6)
+    assert "no annotator has target_score()" in report.notes[0]
 
 
 # --- command line ---------------------------------------------------------------------------
