@@ -64,6 +64,7 @@ ROLE_NOUNS = frozenset(
     chairman chairwoman head king queen mayor general""".split()
 )
 SHORT_QUOTE_WORDS = 4
+SPEAKER_GAP = re.compile(r"[\s,—–-]*(?:(?:[A-Z][\w’'.-]*\s*){1,4}|(?:he|she|they|we|I)\s+)")
 NEARBY_QUOTE_CHARS = 60
 
 
@@ -96,6 +97,7 @@ class Lexicon:
 
     verbs_by_lemma: dict[str, CueEntry]
     verbs_by_form: dict[str, CueEntry]
+    nouns: dict[str, CueEntry]
     phrases: dict[str, list[tuple[tuple[str, ...], CueEntry]]]
     adverbs: dict[str, Modifier]
     following: tuple[Modifier, ...]
@@ -194,6 +196,10 @@ def load_lexicon(path: Path) -> Lexicon:
         forms = set(raw.get("forms") or ()) or inflections(entry.key)
         for form in forms | {entry.key}:
             by_form.setdefault(form, entry)
+    nouns: dict[str, CueEntry] = {}
+    for index, raw in enumerate(data.get("nouns") or []):
+        _check_entry(raw, path, "nouns", index, ("lemma", "stance", "category"))
+        nouns[raw["lemma"]] = CueEntry(raw["lemma"], raw["stance"], raw["category"])
     phrases: dict[str, list[tuple[tuple[str, ...], CueEntry]]] = {}
     for index, raw in enumerate(data.get("phrases") or []):
         _check_entry(raw, path, "phrases", index, ("phrase", "stance", "category", "role"))
@@ -239,8 +245,8 @@ def load_lexicon(path: Path) -> Lexicon:
         _check_entry(raw, path, "vague_sources", index, ("word", "category"))
         vague[raw["word"].lower()] = raw["category"]
     return Lexicon(
-        by_lemma, by_form, phrases, adverbs, tuple(following), tuple(preceding), tuple(hedges),
-        vague,
+        by_lemma, by_form, nouns, phrases, adverbs, tuple(following), tuple(preceding),
+        tuple(hedges), vague,
     )
 
 
@@ -353,7 +359,9 @@ class DocAnalysis:
             gap = self.text[quote.end : offset]
             if skip and quote.end <= skip[0] and skip[1] <= offset:
                 gap = self.text[quote.end : skip[0]] + self.text[skip[1] : offset]
-            if len(gap) <= NEARBY_QUOTE_CHARS and re.fullmatch(r"[\s,—–-]*", gap):
+            if len(gap) <= NEARBY_QUOTE_CHARS and (
+                re.fullmatch(r"[\s,—–-]*", gap) or skip is None and SPEAKER_GAP.fullmatch(gap)
+            ):
                 return quote
         return None
 
@@ -464,6 +472,8 @@ class CueFinder:
             phrase = self._phrase_at(token)
             if phrase is not None:
                 cue = self._phrase_cue(token, *phrase)
+            elif self.a.has_parse and token.pos_ == "NOUN":
+                cue = self._noun_cue(token)
             else:
                 cue = self._verb_cue(token)
             if cue is None:
@@ -499,6 +509,8 @@ class CueFinder:
             return None
         if a.has_pos and token.pos_ != "VERB" and not self._headline_verb(token, entry):
             return None
+        if not a.has_pos and not self._verb_without_tags(token, entry):
+            return None
         if a.has_parse and self._naming_participle(token, entry):
             return None
         if not self._satisfies(token, entry):
@@ -515,6 +527,44 @@ class CueFinder:
         else:
             self._fill_adjacent_quote(cue)
         return cue
+
+    def _noun_cue(self, token: Token) -> Cue | None:
+        """'Trump's claim that ...', 'criticism of the plan by Democrats': a speech-act noun
+        with a complement; its speaker is the possessor or the object of by/from."""
+        entry = self.lexicon.nouns.get(token.lemma_.lower())
+        if entry is None:
+            return None
+        children = list(token.children)
+        if not any(c.dep_ in ("prep", "acl", "ccomp", "relcl", "poss") for c in children):
+            return None
+        cue = Cue(token.idx, token.idx + len(token), entry, token)
+        speaker = next((c for c in children if c.dep_ == "poss"), None)
+        if speaker is None:
+            for child in children:
+                if child.dep_ == "prep" and child.lower_ in ("by", "from"):
+                    speaker = next((t for t in child.children if t.dep_ == "pobj"), None)
+                    break
+        if speaker is not None:
+            cue.source, cue.source_head = self._np_span(speaker), speaker
+        for child in children:
+            if child.dep_ in ("acl", "ccomp") or (child.dep_ == "prep" and child.lower_ in (
+                "of", "about", "on", "against", "that"
+            )):
+                cue.content = self._np_span(child)
+                cue.quote_type = self._quote_type(cue.content)
+                break
+        return cue
+
+    @staticmethod
+    def _verb_without_tags(token: Token, entry: CueEntry) -> bool:
+        """Without POS tags, a bare lemma is often a noun ("the report", "his claim"):
+        accept it only after a pronoun, auxiliary, modal or "to"; never in "so-called"."""
+        previous = token.nbor(-1).lower_ if token.i > 0 else ""
+        if previous in ("so", "-", "so-"):
+            return False
+        if token.lower_ != entry.key:
+            return True
+        return previous in AUXILIARIES or previous in PRONOUNS or previous in ("to", "not", "n't")
 
     @staticmethod
     def _headline_verb(token: Token, entry: CueEntry) -> bool:
@@ -598,9 +648,6 @@ class CueFinder:
             if self.a.has_parse:
                 cue.source = self._np_span(objects[0])
                 cue.source_head = objects[0]
-            elif objects[0].text[:1].isupper():
-                names = [t for t in doc[objects[0].i : objects[0].i + 4] if t.text[:1].isupper()]
-                cue.source = (names[0].idx, names[-1].idx + len(names[-1]))
         if entry.role == "object" and self.a.has_parse:
             clause = token.head if token.head.i != token.i else None
             while clause is not None and clause.dep_ == "prep" and clause.head.i != clause.i:
@@ -848,7 +895,7 @@ class CueFinder:
             window_end = max(t.idx + len(t) for o in objects for t in o.subtree)
         index = bisect_right(self.a.quote_starts, cue.end)
         for quote in self.a.quotes[index : index + 3]:
-            if quote.end > window_end + 1:
+            if quote.start >= window_end:
                 break
             if self.a.is_short(quote) and quote.start >= cue.end:
                 if re.search(r"[.!?]\s", self.a.text[cue.end : quote.start]):
