@@ -1,0 +1,394 @@
+"""The attribution annotator: cues, stance, sources, contents, hedges and vague sources."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from annotator_plugins.attribution import (
+    BUILTIN_LEXICON,
+    Attribution,
+    inflections,
+    load_lexicon,
+)
+from jsonschema import Draft202012Validator
+
+from annotator import Article, ConfigError
+from annotator.pipeline import annotation_record
+
+from .conftest import GOLD, SEEDS
+
+
+@pytest.fixture(scope="module")
+def attribution() -> Attribution:
+    return Attribution()
+
+
+def annotate(nlp: Any, text: str, annotator: Attribution) -> list[dict[str, Any]]:
+    """Annotation records as the host writes them (offsets checked against the text)."""
+    article = Article(id="t", text=text, source_path="-")
+    return [
+        annotation_record(annotator.name, a, text) for a in annotator.annotate(article, nlp(text))
+    ]
+
+
+def cues(records: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Cue attributes by cue text."""
+    return {r["text"]: r["attributes"] for r in records if r["label"] == "cue"}
+
+
+def labelled(records: list[dict[str, Any]], label: str) -> list[str]:
+    return [r["text"] for r in records if r["label"] == label]
+
+
+def name(span: dict[str, Any] | None) -> str | None:
+    return span["text"] if span else None
+
+
+# ---- lexicon
+
+
+def test_builtin_lexicon_has_rationale_and_source_for_every_entry() -> None:
+    import yaml
+
+    data = yaml.safe_load(BUILTIN_LEXICON.read_text(encoding="utf-8"))
+    assert data["kind"] == "cue-lexicon"
+    sections = ("verbs", "nouns", "phrases", "modifiers", "hedges", "vague_sources")
+    entries = [entry for section in sections for entry in data[section]]
+    assert len(data["verbs"]) >= 150
+    assert all(entry["rationale"].strip() and entry["source"].strip() for entry in entries)
+    assert {v["stance"] for v in data["verbs"]} == {"neutral", "endorsing", "distancing"}
+
+
+def test_lexicon_without_kind_is_rejected(tmp_path: Path) -> None:
+    path = tmp_path / "cues.yaml"
+    path.write_text("verbs: []\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="kind: cue-lexicon"):
+        load_lexicon(path)
+
+
+def test_lexicon_entry_without_rationale_names_the_entry(tmp_path: Path) -> None:
+    path = tmp_path / "cues.yaml"
+    path.write_text(
+        "kind: cue-lexicon\nverbs:\n  - {lemma: say, stance: neutral, category: speech, "
+        "source: me}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError, match="verbs entry 1: missing 'rationale'"):
+        load_lexicon(path)
+
+
+def test_unknown_stance_is_rejected(tmp_path: Path) -> None:
+    path = tmp_path / "cues.yaml"
+    path.write_text(
+        "kind: cue-lexicon\nverbs:\n  - {lemma: say, stance: sceptical, category: speech, "
+        "rationale: r, source: me}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError, match="stance 'sceptical'"):
+        load_lexicon(path)
+
+
+def test_regular_and_irregular_inflections_are_matched() -> None:
+    assert {"claims", "claimed", "claiming"} <= inflections("claim")
+    assert {"denies", "denied"} <= inflections("deny")
+    assert {"notes", "noted", "noting"} <= inflections("note")
+    lexicon = load_lexicon(BUILTIN_LEXICON)
+    assert lexicon.verbs_by_form["told"].key == "tell"
+    assert lexicon.verbs_by_form["wrote"].key == "write"
+    assert lexicon.verbs_by_form["admitted"].key == "admit"
+
+
+def test_custom_lexicon_setting_is_loaded_and_hashed(tmp_path: Path, blank_nlp) -> None:
+    path = tmp_path / "cues.yaml"
+    path.write_text(
+        "kind: cue-lexicon\nverbs:\n  - {lemma: opine, stance: distancing, category: speech, "
+        "rationale: r, source: me}\n",
+        encoding="utf-8",
+    )
+    annotator = Attribution(lexicon=str(path))
+    assert annotator.data_files == [path]
+    found = cues(annotate(blank_nlp, "The senator opined that taxes are theft.", annotator))
+    assert found["opined"]["stance"] == "distancing"
+
+
+# ---- blank pipeline: lexical cues, no sources
+
+
+def test_blank_pipeline_finds_lexical_cues_with_stance_but_no_source(blank_nlp, attribution):
+    text = "Trump falsely claimed that Ukraine started the war, according to the report."
+    found = cues(annotate(blank_nlp, text, attribution))
+    assert found["falsely claimed"]["stance"] == "discrediting"
+    assert found["falsely claimed"]["modifier"] == "falsely"
+    assert found["falsely claimed"]["has_source"] is False
+    assert "according to" in found
+
+
+def test_blank_pipeline_does_not_take_nouns_or_so_called_for_cues(blank_nlp, attribution):
+    text = "The report was published. The so-called plan failed."
+    assert cues(annotate(blank_nlp, text, attribution)) == {}
+
+
+def test_blank_pipeline_pairs_a_quote_before_the_cue(blank_nlp, attribution):
+    found = cues(annotate(blank_nlp, "“We are ready to talk,” Zelensky said.", attribution))
+    assert found["said"]["quote_type"] == "direct"
+    assert found["said"]["content"]["text"] == "We are ready to talk,"
+
+
+# ---- cue spans
+
+
+def test_auxiliaries_and_negation_belong_to_the_cue(trained_nlp, attribution):
+    found = cues(annotate(trained_nlp, "The minister has denied the report.", attribution))
+    assert found["has denied"]["entry"] == "deny"
+    negated = cues(annotate(trained_nlp, "She did not say whether talks resume.", attribution))
+    assert negated["did not say"]["negated"] is True
+
+
+def test_told_reporters_and_according_to_are_cues(trained_nlp, attribution):
+    text = "Karoline Leavitt told reporters that a ceasefire could come next week."
+    assert name(cues(annotate(trained_nlp, text, attribution))["told"]["source"]) == (
+        "Karoline Leavitt"
+    )
+    found = cues(annotate(trained_nlp, "The deal is dead, according to Ukrainian officials.",
+                          attribution))
+    assert name(found["according to"]["source"]) == "Ukrainian officials"
+
+
+def test_said_in_a_statement_is_one_cue(trained_nlp, attribution):
+    found = cues(annotate(trained_nlp, "Trump said in a statement that the deal was done.",
+                          attribution))
+    assert list(found) == ["said in a statement"]
+
+
+def test_cues_inside_a_long_direct_quote_are_not_the_outlets(trained_nlp, attribution):
+    text = "“I said we would win, and we will win again,” Trump said."
+    records = annotate(trained_nlp, text, attribution)
+    assert [r["start"] for r in records if r["label"] == "cue"] == [text.rindex("said")]
+
+
+def test_speaker_label_colon_is_a_cue(blank_nlp, attribution):
+    found = cues(annotate(blank_nlp, "Trump: The deal is done and dusted.", attribution))
+    assert found[":"]["source_name"] == "Trump"
+    assert found[":"]["content"]["text"] == "The deal is done and dusted."
+
+
+# ---- stance
+
+
+@pytest.mark.parametrize(
+    ("sentence", "cue", "stance", "modifier"),
+    [
+        ("Trump said that the talks had failed.", "said", "neutral", None),
+        ("Trump revealed that the talks had failed.", "revealed", "endorsing", None),
+        ("Trump claimed that the talks had failed.", "claimed", "distancing", None),
+        ("Trump falsely claimed that the talks failed.", "falsely claimed", "discrediting",
+         "falsely"),
+        ("Trump claimed without evidence that the vote was rigged.", "claimed", "discrediting",
+         "without evidence"),
+        ("Trump claimed, contrary to independent polls, that Zelensky was unpopular.", "claimed",
+         "discrediting", "contrary to independent polls"),
+        ("Trump correctly noted that prices rose.", "correctly noted", "endorsing", "correctly"),
+        ("Hegseth called NATO accession for Ukraine “unrealistic.”", "called", "distancing",
+         "“unrealistic.”"),
+    ],
+)
+def test_stance_and_the_modifier_that_decided_it(trained_nlp, attribution, sentence, cue,
+                                                 stance, modifier):
+    found = cues(annotate(trained_nlp, sentence, attribution))[cue]
+    assert (found["stance"], found["modifier"]) == (stance, modifier)
+
+
+def test_contradicting_frame_discredits_the_claim(trained_nlp, attribution):
+    text = "Trump has contradicted independent polls by claiming that Zelensky is unpopular."
+    found = cues(annotate(trained_nlp, text, attribution))["claiming"]
+    assert found["stance"] == "discrediting"
+    assert found["modifier"].startswith("contradicted independent polls")
+    assert found["source_name"] == "Trump"
+
+
+def test_a_modifier_after_a_later_cue_does_not_reach_back(trained_nlp, attribution):
+    text = ("Trump branded Zelensky a tyrant and falsely claimed that Ukraine started the war, "
+            "despite polls to the contrary.")
+    found = cues(annotate(trained_nlp, text, attribution))
+    assert found["branded"]["modifier"] is None
+    assert found["falsely claimed"]["stance"] == "discrediting"
+
+
+# ---- source and content
+
+
+def test_said_after_the_quote_pairs_source_and_direct_content(trained_nlp, attribution):
+    found = cues(annotate(trained_nlp, "“We are ready to talk,” Zelensky said on Sunday.",
+                          attribution))["said"]
+    assert name(found["source"]) == "Zelensky"
+    assert found["content"]["text"] == "We are ready to talk,"
+    assert found["quote_type"] == "direct"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Peskov told reporters: “Nothing will prevent us from realising the will.”",
+        "Peskov told reporters — “Nothing will prevent us from realising the will.”",
+        "Peskov told reporters, «Nothing will prevent us from realising the will.»",
+    ],
+)
+def test_colon_dash_and_guillemet_quotes_after_the_cue(trained_nlp, attribution, text):
+    found = cues(annotate(trained_nlp, text, attribution))["told"]
+    assert found["content"]["text"].startswith("Nothing will prevent us")
+    assert found["quote_type"] == "direct"
+
+
+def test_indirect_and_mixed_content(trained_nlp, attribution):
+    indirect = cues(annotate(trained_nlp, "Trump said that Ukraine started the war.",
+                             attribution))["said"]
+    assert (indirect["content"]["text"], indirect["quote_type"]) == (
+        "that Ukraine started the war", "indirect")
+    mixed = cues(annotate(trained_nlp, "He said that the war was “provoked” by NATO.",
+                          attribution))["said"]
+    assert mixed["quote_type"] == "mixed"
+
+
+def test_pronoun_resolves_to_the_preceding_person(trained_nlp, attribution):
+    text = "Volodymyr Zelensky spoke in Kyiv on Sunday. He said the war must end."
+    found = cues(annotate(trained_nlp, text, attribution))["said"]
+    assert name(found["source"]) == "He"
+    assert name(found["source_resolved"]) == "Volodymyr Zelensky"
+    assert found["source_name"] == "Volodymyr Zelensky"
+
+
+def test_description_resolves_to_the_person_described_that_way(trained_nlp, attribution):
+    text = ("Ukrainian President Volodymyr Zelensky met Donald Trump in Paris. "
+            "The Ukrainian leader said the meeting went well.")
+    found = cues(annotate(trained_nlp, text, attribution))["said"]
+    assert name(found["source_resolved"]) == "Volodymyr Zelensky"
+
+
+def test_conjoined_verbs_share_the_subject(trained_nlp, attribution):
+    text = ("Over the past week, Trump has labeled Zelensky a “dictator,” inaccurately asserted "
+            "that Ukraine initiated the war, and contradicted independent polls by claiming "
+            "Zelensky is unpopular in Ukraine.")
+    found = cues(annotate(trained_nlp, text, attribution))
+    assert {c: found[c]["source_name"] for c in ("inaccurately asserted", "claiming")} == {
+        "inaccurately asserted": "Trump", "claiming": "Trump"}
+
+
+def test_passive_agent_is_the_source(trained_nlp, attribution):
+    found = cues(annotate(trained_nlp, "The plan was criticized by Democrats on Monday.",
+                          attribution))["was criticized"]
+    assert name(found["source"]) == "Democrats"
+
+
+def test_agentless_cue_has_no_source(trained_nlp, attribution):
+    found = cues(annotate(trained_nlp, "It is said that the Kremlin approved the plan.",
+                          attribution))
+    assert all(c["has_source"] is False and c["source"] is None for c in found.values())
+
+
+# ---- hedges and vague sources
+
+
+def test_hedges_are_annotated_with_their_category(blank_nlp, attribution):
+    text = ("The so-called peace plan was reportedly drafted in Moscow, and it is said that "
+            "the Kremlin approved it.")
+    hedges = {r["text"]: r["attributes"]["category"] for r in annotate(blank_nlp, text,
+                                                                       attribution)
+              if r["label"] == "hedge"}
+    assert hedges == {"so-called": "label_distancing", "reportedly": "hearsay",
+                      "it is said": "impersonal_attribution"}
+
+
+def test_hedges_inside_a_direct_quote_are_the_speakers(blank_nlp, attribution):
+    text = "“The deal was reportedly signed in secret yesterday,” he said."
+    assert labelled(annotate(blank_nlp, text, attribution), "hedge") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "vague"),
+    [
+        ("Critics claim the plan will fail.", "Critics claim"),
+        ("US officials said the talks would resume.", "US officials said"),
+        ("Some argue that sanctions do not work.", "Some argue"),
+    ],
+)
+def test_unnamed_speakers_are_vague_sources(trained_nlp, attribution, text, vague):
+    assert labelled(annotate(trained_nlp, text, attribution), "vague_source") == [vague]
+
+
+def test_named_speaker_is_not_a_vague_source(trained_nlp, attribution):
+    text = "Kremlin spokesman Dmitry Peskov said the talks would resume."
+    assert labelled(annotate(trained_nlp, text, attribution), "vague_source") == []
+
+
+# ---- schema and summary
+
+
+def test_every_attribute_validates_against_the_schema(trained_nlp, blank_nlp, attribution):
+    validator = Draft202012Validator(Attribution.attributes_schema)
+    text = (SEEDS / "004_ad01a51017ac294f.txt").read_text(encoding="utf-8")
+    text += "\nUS officials said the so-called deal was reportedly signed.\n"
+    for nlp in (trained_nlp, blank_nlp):
+        records = annotate(nlp, text, attribution)
+        assert {"cue", "hedge", "vague_source"} <= {r["label"] for r in records}
+        for record in records:
+            assert not list(validator.iter_errors(record["attributes"])), record
+
+
+def test_summary_counts_stances_and_sourced_share(trained_nlp, attribution):
+    text = "Trump falsely claimed the war was over. It is said that talks resumed."
+    summary = attribution.summarize(annotate(trained_nlp, text, attribution))
+    assert summary["stances"]["discrediting"] == 1
+    assert summary["sourced_share"] == 0.5
+
+
+# ---- the seeds (issue 2 and 3 checks)
+
+
+@pytest.fixture(scope="module")
+def seed_cues(trained_nlp, attribution) -> list[tuple[str, dict[str, Any]]]:
+    found = []
+    for path in sorted(SEEDS.glob("*.txt")):
+        records = annotate(trained_nlp, path.read_text(encoding="utf-8"), attribution)
+        found += [(r["text"], r["attributes"]) for r in records if r["label"] == "cue"]
+    return found
+
+
+def test_seed_falsely_and_inaccurately_cues_discredit_trump(seed_cues):
+    flagged = [(text, a) for text, a in seed_cues
+               if text.lower().split()[0] in ("falsely", "inaccurately")
+               or text.lower().startswith(("also falsely", "also inaccurately"))]
+    assert len(flagged) >= 3
+    for text, attributes in flagged:
+        assert attributes["stance"] == "discrediting", text
+        assert "Trump" in attributes["source_name"], text
+
+
+def test_seed_plain_claimed_is_never_neutral(seed_cues):
+    claimed = [a for text, a in seed_cues if text.split()[-1] in ("claimed", "claiming")]
+    assert claimed
+    assert all(a["stance"] != "neutral" for a in claimed)
+
+
+def test_seed_named_cues(seed_cues):
+    by_text = {(text, a["source_name"]): a for text, a in seed_cues}
+    assert ("further claimed", "Witkoff") in by_text
+    assert ("told", "Karoline Leavitt") in by_text
+    assert by_text[("also falsely accused", "Trump")]["stance"] == "discrediting"
+    assert by_text[("claimed", "Trump")]["modifier"] == "contrary to independent polls"
+
+
+# ---- gold regression guard (skipped without ../shared/gold)
+
+
+@pytest.mark.skipif(not (GOLD / "polnear-train").is_dir(), reason="gold data not present")
+def test_polnear_sample_cue_and_source_overlap(trained_nlp, attribution):
+    from annotator.evaluation import load_label_maps, read_brat, score_brat
+
+    items = read_brat(GOLD / "polnear-train").items[:25]
+    annotations = {item.id: annotate(trained_nlp, item.text, attribution) for item in items}
+    scores = {row.task: row.score.f1 for row in score_brat(items, annotations, load_label_maps())
+              if row.measure in ("any overlap", "cue+source")}
+    assert scores["cue"] > 0.6
+    assert scores["source"] > 0.6
