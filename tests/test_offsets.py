@@ -51,7 +51,7 @@ def test_spans_reslice_on_the_trained_pipeline(trained_nlp, builtins, text):
     assert_every_span_reslices(trained_nlp, builtins, text)
 
 
-@given(text=st.text(alphabet=st.sampled_from(WORDS + list("ab ,.")), max_size=60))
+@given(text=st.lists(st.sampled_from([*WORDS, "a", "b"]), max_size=30).map("".join))
 def test_quotes_are_well_formed_spans(text):
     for quote in find_quotes(text):
         assert 0 <= quote.start < quote.content_start <= quote.content_end <= quote.end
