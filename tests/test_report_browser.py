@@ -123,9 +123,9 @@ def test_highlights_toggle_and_numbers_open_their_spans(page, tmp_path) -> None:
     number = page.locator("#metric-table a.value").first
     number.click()
     panel = page.locator(".evidence:target")
-    assert panel.is_visible()
+    sync_api.expect(panel).to_be_visible()
     panel.locator("a[href^='#t-']").first.click()
-    assert page.locator(".seg.focus").count() >= 1
+    sync_api.expect(page.locator(".seg.focus").first).to_be_visible()
     save_screenshot(page, "report-evidence.png", tmp_path)
 
     page.goto(page.url.split("#")[0] + "#alignments")
