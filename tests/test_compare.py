@@ -422,3 +422,29 @@ def test_labeling_matrix_finds_titles_descriptions_and_predicated_labels(trained
     assert ("dictator", "label") in found("Volodymyr Zelensky", "b")
     assert found("Donald Trump", "a") == {("Former President", "title")}
     assert rows["Donald Trump"]["b"]["mentions"] == 2
+
+
+def test_without_a_parse_the_matrix_keeps_clusters_and_says_what_is_missing(blank_nlp) -> None:
+    text = "Donald Trump met Volodymyr Zelensky. The Ukrainian leader left."
+    mentions = [
+        ann(text, "sentiment", "entity_mention", "Volodymyr Zelensky", score=0.0,
+            entity="Volodymyr Zelensky", entity_type="PERSON", mention_kind="name"),
+        ann(text, "sentiment", "entity_mention", "The Ukrainian leader", score=0.0,
+            entity="Volodymyr Zelensky", entity_type="PERSON", mention_kind="description"),
+        ann(text, "sentiment", "entity_mention", "Donald Trump", score=0.0,
+            entity="Donald Trump", entity_type="PERSON", mention_kind="name"),
+    ]
+    records = [record("a", text, mentions), record("b", text, mentions)]
+    comparison = compare(records, blank_nlp)
+    assert any("no spaCy pipeline with parser and NER" in note for note in comparison["notes"])
+    zelensky = next(r for r in comparison["labeling"] if r["entity"] == "Volodymyr Zelensky")
+    assert [(d["text"], d["kind"]) for d in zelensky["cells"]["b"]["descriptors"]] == [
+        ("The Ukrainian leader", "description")]
+
+
+def test_comparison_and_report_are_deterministic() -> None:
+    records = [record(o.lower(), t, [], source=o) for o, t in OUTLET_TEXTS.items()]
+    first = compare(records)
+    second = compare(list(reversed(records)))
+    assert json.dumps(first) == json.dumps(second)
+    assert render_report(first, records) == render_report(second, list(reversed(records)))
