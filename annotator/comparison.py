@@ -71,9 +71,11 @@ MAX_MAIN_ENTITIES = 8
 def load_records(directory: Path) -> list[tuple[Path, dict[str, Any]]]:
     """Every valid annotation record under ``directory`` (``*.json``, recursive, sorted).
 
-    A file that fails validation stops the comparison with one line naming it.
+    Earlier outputs of ``compare`` (``comparison.json``) are skipped; any other file
+    that fails validation stops the comparison with one line naming it.
     """
-    paths = sorted(p for p in directory.rglob("*.json") if not p.name.startswith("."))
+    paths = sorted(p for p in directory.rglob("*.json")
+                   if not p.name.startswith(".") and p.name != "comparison.json")
     if not paths:
         raise InputError(f"{directory}: no annotation files (*.json) found")
     loaded = []
