@@ -340,8 +340,9 @@ Outlets = dict[str, list[ComparedArticle]]
 Items = list[tuple[ComparedArticle, int, int]]
 
 
-def _ran(articles: list[ComparedArticle], annotator: str) -> bool:
-    return any(annotator in a.annotators for a in articles)
+def ran_on(articles: list[ComparedArticle], annotator: str) -> list[ComparedArticle]:
+    """The articles ``annotator`` ran on: an outlet's numbers come from these alone."""
+    return [a for a in articles if annotator in a.annotators]
 
 
 def _cell(items: Items, value: float | None) -> Cell:
@@ -361,8 +362,9 @@ def rate_row(group: str, label: str, annotator: str, outlets: Outlets,
              select: Callable[[ComparedArticle], list[dict[str, Any]]]) -> Row:
     """Hits per 1,000 counted words."""
     cells: dict[str, Cell | None] = {}
-    for outlet, articles in outlets.items():
-        if not _ran(articles, annotator):
+    for outlet, every in outlets.items():
+        articles = ran_on(every, annotator)
+        if not articles:
             cells[outlet] = None
             continue
         items = [(art, a["start"], a["end"]) for art in articles for a in select(art)]
@@ -398,11 +400,11 @@ def share_rows(group: str, annotator: str, outlets: Outlets, labels: list[str],
                classify: Classifier) -> list[Row]:
     """For each label, its share of the weighted items an outlet has (weights: words, counts)."""
     rows = []
-    per_outlet = {
-        outlet: [(art, *item) for art in articles for item in classify(art)]
-        if _ran(articles, annotator) else None
-        for outlet, articles in outlets.items()
-    }
+    per_outlet: dict[str, list[tuple[Any, ...]] | None] = {}
+    for outlet, every in outlets.items():
+        articles = ran_on(every, annotator)
+        per_outlet[outlet] = [(art, *item) for art in articles for item in classify(art)] \
+            if articles else None
     for label in labels:
         cells: dict[str, Cell | None] = {}
         for outlet, items in per_outlet.items():
@@ -488,8 +490,9 @@ def score_row(group: str, label: str, outlets: Outlets,
               select: Callable[[ComparedArticle], list[dict[str, Any]]],
               aggregate: Callable[[list[float]], float] = statistics.fmean) -> Row:
     cells: dict[str, Cell | None] = {}
-    for outlet, articles in outlets.items():
-        if not _ran(articles, "sentiment"):
+    for outlet, every in outlets.items():
+        articles = ran_on(every, "sentiment")
+        if not articles:
             cells[outlet] = None
             continue
         chosen = [(art, a) for art in articles for a in select(art)]
@@ -958,7 +961,7 @@ def compare(records: list[dict[str, Any]], nlp: Language | None = None) -> dict[
             + sentiment_rows(outlets, index, main) + voice_rows(outlets))
     notes = []
     for name in ("boilerplate", "loaded_terms", "attribution", "sentiment"):
-        missing = [o for o, arts in outlets.items() if not _ran(arts, name)]
+        missing = [o for o, arts in outlets.items() if not ran_on(arts, name)]
         if missing:
             notes.append(f"annotator {name!r} did not run for {', '.join(missing)}: "
                          "its numbers are n/a there")

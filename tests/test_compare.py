@@ -454,3 +454,12 @@ def test_comparison_and_report_are_deterministic() -> None:
     second = compare(list(reversed(records)))
     assert json.dumps(first) == json.dumps(second)
     assert render_report(first, records) == render_report(second, list(reversed(records)))
+
+
+def test_an_outlet_is_measured_on_the_articles_each_annotator_ran_on() -> None:
+    comparison = compare([
+        record("m1", BODY, body_annotations(BODY), source="Mixed"),
+        record("m2", BODY + " " + BODY, [], source="Mixed", annotators=("boilerplate",)),
+    ])
+    cell = row(comparison, "Loaded terms", "all loaded terms")["cells"]["Mixed"]
+    assert (cell["value"], cell["count"]) == (125.0, 3)
