@@ -511,13 +511,14 @@ def sentiment_rows(outlets: Outlets, index: EntityIndex, main: list[Entity]) -> 
     ]
 
     def polarity(art: ComparedArticle) -> list[tuple[str, int, int, float]]:
-        return [("negative" if a["score"] <= NEGATIVE else "positive" if a["score"] >= POSITIVE
-                 else "neutral", a["start"], a["end"], 1.0) for a in _scored(art, "sentence")]
+        return [(
+            "share negative" if a["score"] <= NEGATIVE
+            else "share positive" if a["score"] >= POSITIVE else "share neutral",
+            a["start"], a["end"], 1.0,
+        ) for a in _scored(art, "sentence")]
 
-    rows += share_rows(group, "sentiment", outlets, ["negative", "neutral", "positive"], polarity)
-    for row in rows[2:]:
-        row.label = f"share {row.label}"
-        row.group = group
+    labels = ["share negative", "share neutral", "share positive"]
+    rows += share_rows(group, "sentiment", outlets, labels, polarity)
     entity_group = "Sentiment toward entities (mean over mentions)"
     for entity in main:
         rows.append(score_row(
