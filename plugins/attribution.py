@@ -714,6 +714,12 @@ class CueFinder:
     # ---- source
 
     def _fill_verb_source(self, cue: Cue, token: Token) -> None:
+        if cue.entry.category == "evidential_hedge" or (
+            token.tag_ == "VBN" and token.dep_ in ("advcl", "acl") and not any(
+                c.dep_ == "agent" for c in token.children
+            )
+        ):
+            return  # "X seems to ...", "Asked about it, X said": no speaker of its own
         subject = self._find_subject(token)
         if subject is None or (self.a.in_quote(subject.idx) and not self.a.in_quote(token.idx)):
             return
@@ -883,23 +889,34 @@ class CueFinder:
         return self.a.text[max(start, cue.start - 120) : cue.start]
 
     def _scare_quoted_object(self, cue: Cue) -> str | None:
-        """A short quotation in the cue verb's object (not its clause): labeled him a “dictator”."""
-        window_end = cue.end + 80
-        if cue.head is not None and self.a.has_parse:
-            objects = [
-                c for c in cue.head.children if c.dep_ in ("dobj", "oprd", "attr", "xcomp", "prep")
-                and c.i > cue.head.i
-            ]
-            if not objects:
-                return None
-            window_end = max(t.idx + len(t) for o in objects for t in o.subtree)
+        """A short quotation that is the cue verb's object itself, not words inside its
+        clause: labeled him a “dictator”, called the plan “unrealistic”, praised it as
+        “promising”. Without a parse: a short quote right after the cue."""
+        if cue.entry.role == "speaker_label":
+            return None
         index = bisect_right(self.a.quote_starts, cue.end)
-        for quote in self.a.quotes[index : index + 3]:
-            if quote.start >= window_end:
-                break
-            if self.a.is_short(quote) and quote.start >= cue.end:
-                if re.search(r"[.!?]\s", self.a.text[cue.end : quote.start]):
-                    break
+        nearby = [q for q in self.a.quotes[index : index + 3]
+                  if q.start >= cue.end and self.a.is_short(q)]
+        if cue.head is None or not self.a.has_parse:
+            for quote in nearby:
+                gap = self.a.text[cue.end : quote.start]
+                if len(gap) <= 40 and not re.search(r"[.!?;]\s", gap):
+                    return self.a.text[quote.start : quote.end]
+            return None
+        heads = []
+        for child in cue.head.children:
+            if child.i < cue.head.i:
+                continue
+            if child.dep_ in ("dobj", "oprd", "attr", "xcomp", "acomp") or (
+                child.dep_ == "ccomp" and child.pos_ in ("ADJ", "NOUN") and not any(
+                    c.dep_ in ("aux", "auxpass", "mark", "cop") for c in child.children
+                )
+            ):
+                heads.append(child)
+            elif child.dep_ == "prep" and child.lower_ == "as":
+                heads += [t for t in child.children if t.dep_ == "pobj"]
+        for quote in nearby:
+            if any(quote.content_start <= h.idx < quote.content_end for h in heads):
                 return self.a.text[quote.start : quote.end]
         return None
 

@@ -200,6 +200,12 @@ def test_stance_and_the_modifier_that_decided_it(trained_nlp, attribution, sente
     assert (found["stance"], found["modifier"]) == (stance, modifier)
 
 
+def test_quoted_word_inside_the_reported_clause_is_not_a_scare_quote(trained_nlp, attribution):
+    text = "Zelensky said he was not “offended” by the remarks."
+    found = cues(annotate(trained_nlp, text, attribution))["said"]
+    assert (found["stance"], found["modifier"], found["quote_type"]) == ("neutral", None, "mixed")
+
+
 def test_contradicting_frame_discredits_the_claim(trained_nlp, attribution):
     text = "Trump has contradicted independent polls by claiming that Zelensky is unpopular."
     found = cues(annotate(trained_nlp, text, attribution))["claiming"]
