@@ -36,7 +36,7 @@ from annotator import Annotation, Annotator, ConfigError, find_quotes, hookimpl,
 from annotator.schema import load_schema
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Token
+    from spacy.tokens import Doc, Span, Token
 
     from annotator import Article
 
@@ -47,6 +47,7 @@ SUPPLEMENT_FILE = LEXICONS / "sentiment_news_supplement.yaml"
 SUPPLEMENT_KIND = "valence-list"
 NEUTRAL_BAND = 0.05  # VADER's documented cut: compound >= 0.05 positive, <= -0.05 negative
 NON_SPACE = re.compile(r"\S+")
+WHITESPACE = re.compile(r"\s+")
 LINE = re.compile(r"[^\n]+")
 SENTENCE_FINAL = re.compile(r"[.!?…][\"'”’»)\]]*$")
 
@@ -305,13 +306,12 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
+def sentence_bounds(doc: Doc, text: str) -> list[tuple[int, int]]:
     """Trimmed, non-blank sentence spans; a line break always ends a sentence.
 
     Uses the pipeline's sentence boundaries (parser or sentencizer); without any, each
     line is one sentence.
     """
-    text = doc.text
     if doc.has_annotation("SENT_START"):
         pieces = [(s.start_char, s.end_char) for s in doc.sents]
     else:
@@ -353,15 +353,18 @@ def section_lines(text: str) -> tuple[tuple[int, int] | None, tuple[int, int] | 
     return headline, lede
 
 
+def _visible(chunk: str) -> int:
+    return len(chunk) - sum(len(gap) for gap in WHITESPACE.findall(chunk))
+
+
 def voice_of(start: int, end: int, text: str, quoted: list[tuple[int, int]]) -> str:
     """ "quoted" when most of the sentence's non-space characters lie inside quote content."""
     inside = sum(
-        1
+        _visible(text[max(start, q_start) : min(end, q_end)])
         for q_start, q_end in quoted
-        for i in range(max(start, q_start), min(end, q_end))
-        if not text[i].isspace()
+        if q_start < end and start < q_end
     )
-    visible = sum(1 for i in range(start, end) if not text[i].isspace())
+    visible = _visible(text[start:end])
     return "quoted" if visible and inside * 2 > visible else "journalist"
 
 
@@ -376,12 +379,11 @@ def _merged_quote_contents(text: str) -> list[tuple[int, int]]:
     return merged
 
 
-def article_sentences(doc: Doc) -> list[Sentence]:
-    text = doc.text
+def article_sentences(doc: Doc, text: str) -> list[Sentence]:
     headline, lede = section_lines(text)
     quoted = _merged_quote_contents(text)
     sentences = []
-    for start, end in sentence_bounds(doc):
+    for start, end in sentence_bounds(doc, text):
         if headline and headline[0] <= start < headline[1]:
             section = "headline"
         elif lede and lede[0] <= start < lede[1]:
@@ -451,7 +453,7 @@ def _mention_from(text: str, start: int, end: int, entity_type: str) -> Mention 
     return Mention(start, end, entity_type, "name", _name_parts(name), titles)
 
 
-def ner_mentions(doc: Doc) -> list[Mention]:
+def ner_mentions(doc: Doc, text: str) -> list[Mention]:
     """PERSON and ORG entities, plus other entities spelled like a person's name
     (the small pipeline tags "Trump" as ORG and "Zelenskyy" as GPE at times)."""
     mentions = []
@@ -459,7 +461,7 @@ def ner_mentions(doc: Doc) -> list[Mention]:
         if ent.label_ not in ENTITY_LABELS | PERSON_LIKE_LABELS:
             continue
         entity_type = ent.label_ if ent.label_ in ENTITY_LABELS else "OTHER"
-        mention = _mention_from(doc.text, ent.start_char, ent.end_char, entity_type)
+        mention = _mention_from(text, ent.start_char, ent.end_char, entity_type)
         if mention and mention.parts:
             mentions.append(mention)
     return mentions
@@ -617,12 +619,23 @@ def cluster_mentions(names: list[Mention], descriptions: list[Mention]) -> list[
     return clusters
 
 
-def article_clusters(doc: Doc) -> list[Cluster]:
-    names = ner_mentions(doc) if doc.has_annotation("ENT_IOB") else fallback_mentions(doc.text)
-    return cluster_mentions(names, description_mentions(doc.text))
+def article_clusters(doc: Doc, text: str) -> list[Cluster]:
+    names = ner_mentions(doc, text) if doc.has_annotation("ENT_IOB") else fallback_mentions(text)
+    return cluster_mentions(names, description_mentions(text))
 
 
 # --- target sentiment --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ScoredSentence:
+    """A sentence scored once for all the targets in it: VADER's words (offsets relative
+    to ``start``), quotation contents and the token index of each word."""
+
+    start: int
+    result: VaderResult
+    quotes: tuple[tuple[int, int], ...]
+    tokens: tuple[int, ...]
 
 
 @dataclass(frozen=True)
@@ -635,34 +648,41 @@ class TargetSentiment:
 def calibrate(raw: float) -> float:
     """Map a raw clause score onto VADER's convention (|score| < 0.05 is neutral).
 
-    Raw scores in [NEGATIVE_FROM, POSITIVE_FROM] land inside the neutral band; outside it
-    the mapping is linear and order-preserving up to +-1.
+    Raw scores in [NEGATIVE_FROM, POSITIVE_FROM] land inside the neutral band (0 stays 0);
+    outside it the mapping is linear and order-preserving up to +-1.
     """
+    inner = NEUTRAL_BAND * 0.99
     if raw < NEGATIVE_FROM:
         return -NEUTRAL_BAND - (1 - NEUTRAL_BAND) * (NEGATIVE_FROM - raw) / (1 + NEGATIVE_FROM)
     if raw > POSITIVE_FROM:
         return NEUTRAL_BAND + (1 - NEUTRAL_BAND) * (raw - POSITIVE_FROM) / (1 - POSITIVE_FROM)
-    width = POSITIVE_FROM - NEGATIVE_FROM
-    position = (raw - NEGATIVE_FROM) / width if width else 0.5
-    return (2 * position - 1) * NEUTRAL_BAND * 0.99
+    if raw < 0:
+        return -inner * raw / NEGATIVE_FROM
+    return inner * raw / POSITIVE_FROM if POSITIVE_FROM else 0.0
 
 
-def _sentence_span(doc: Doc, start: int, end: int) -> tuple[int, int]:
-    token_starts = [t.idx for t in doc]
-    first = max(bisect.bisect_right(token_starts, start) - 1, 0)
-    if doc.has_annotation("SENT_START") and len(doc):
-        sentence = doc[first].sent
-        low, high = sentence.start_char, sentence.end_char
-        if high >= end:
-            return low, high
-        last = max(bisect.bisect_right(token_starts, end - 1) - 1, 0)
-        return low, doc[last].sent.end_char
-    return 0, len(doc.text)
+@dataclass
+class TargetContext:
+    """Per-article state shared by the targets of one Doc: its text, its sentences (token
+    ranges) and each sentence scored once."""
 
+    text: str
+    sentences: list[tuple[int, int]]
+    scored: dict[tuple[int, int], ScoredSentence] = field(default_factory=dict)
 
-def _span_root(doc: Doc, start: int, end: int) -> Token | None:
-    span = doc.char_span(start, end, alignment_mode="expand")
-    return span.root if span is not None and len(span) else None
+    @classmethod
+    def of(cls, doc: Doc, text: str | None = None) -> TargetContext:
+        text = doc.text if text is None else text
+        if doc.has_annotation("SENT_START"):
+            return cls(text, [(s.start, s.end) for s in doc.sents])
+        return cls(text, [(0, len(doc))])
+
+    def sentence_of(self, doc: Doc, span: Span) -> Span:
+        """The sentence(s) containing ``span``."""
+        starts = [start for start, _ in self.sentences]
+        first = self.sentences[max(bisect.bisect_right(starts, span.start) - 1, 0)]
+        last = self.sentences[max(bisect.bisect_right(starts, span.end - 1) - 1, 0)]
+        return doc[first[0] : max(first[1], last[1])]
 
 
 def _clause_root(token: Token) -> Token:
@@ -820,59 +840,75 @@ class Sentiment(Annotator):
 
     # targets
 
-    def _target_lexicon(self, doc: Doc, low: int, high: int) -> Mapping[str, float]:
+    def _target_lexicon(self, sentence: Span) -> Mapping[str, float]:
         """The lexicon for target scoring: VADER's without the mask's words, the news
         supplement for words VADER lacks, and for inflections neither has, the valence of
         their lemma ("criticizes" -> "criticize")."""
         base = self.target_lexicon
-        if not doc.has_annotation("LEMMA"):
+        if not sentence.doc.has_annotation("LEMMA"):
             return base
         extra = {}
-        for token in doc.char_span(low, high, alignment_mode="expand") or ():
+        for token in sentence:
             form, lemma = token.lower_, token.lemma_.lower()
             if form not in base and lemma in base and form not in self.mask_entries:
                 extra[form] = base[lemma]
         return ChainMap(extra, base) if extra else base
 
-    def _target_sentiment(self, doc: Doc, start: int, end: int) -> TargetSentiment:
-        low, high = _sentence_span(doc, start, end)
-        analyzer = lexicon_view(self.analyzer, self._target_lexicon(doc, low, high))
-        result = vader_score(analyzer, doc.text[low:high].translate(PLAIN_PUNCTUATION))
-        sentence = doc.char_span(low, high, alignment_mode="expand")
-        root = _span_root(doc, start, end) if doc.has_annotation("DEP") else None
+    def _scored_sentence(self, sentence: Span, text: str) -> ScoredSentence:
+        """VADER over one sentence with the target lexicon, and its quotations."""
+        low, high = sentence.start_char, sentence.end_char
+        analyzer = lexicon_view(self.analyzer, self._target_lexicon(sentence))
+        result = vader_score(analyzer, text[low:high].translate(PLAIN_PUNCTUATION))
+        quotes = tuple(
+            (low + q.content_start, low + q.content_end) for q in find_quotes(text[low:high])
+        )
+        starts = [t.idx for t in sentence]
+        tokens = tuple(
+            sentence.start + max(bisect.bisect_right(starts, low + w_start) - 1, 0)
+            for w_start, _ in result.spans
+        )
+        return ScoredSentence(low, result, quotes, tokens)
+
+    def _target_sentiment(
+        self, doc: Doc, start: int, end: int, context: TargetContext | None = None
+    ) -> TargetSentiment:
+        context = context or TargetContext.of(doc)
+        text = context.text
+        span = doc.char_span(start, end, alignment_mode="expand")
+        if span is None or not len(span):
+            return TargetSentiment(0.0, 0.0, (start, end))
+        sentence = context.sentence_of(doc, span)
+        key = (sentence.start, sentence.end)
+        scored = context.scored.get(key)
+        if scored is None:
+            scored = context.scored[key] = self._scored_sentence(sentence, text)
+        parsed = doc.has_annotation("DEP")
         tagged = doc.has_annotation("TAG")
-        token_starts = [t.idx for t in sentence] if sentence is not None else []
-        evidence = _trimmed(doc.text, low, high)
-        if root is not None:
-            target = {t.i for t in doc.char_span(start, end, alignment_mode="expand")}
-            clause, embedded = _clause_tokens(_clause_root(root), target | {root.i})
+        evidence = _trimmed(text, sentence.start_char, sentence.end_char)
+        if parsed:
+            root = span.root
+            target = {t.i for t in span}
+            clause_root = _clause_root(root)
+            clause, embedded = _clause_tokens(clause_root, target)
             anchor = {root.i: 0} | {a.i: n for n, a in enumerate(root.ancestors, 1)}
-            evidence = (
-                min(doc[i].idx for i in clause),
-                max(doc[i].idx + len(doc[i]) for i in clause),
-            )
-        quotes = [
-            (low + q.content_start, low + q.content_end)
-            for q in find_quotes(doc.text[low:high])
-            if not (q.content_start <= start - low and end - low <= q.content_end)
-        ]
+            first, last = min(clause), max(clause)
+            evidence = (doc[first].idx, doc[last].idx + len(doc[last]))
+        quotes = [(qs, qe) for qs, qe in scored.quotes if not (qs <= start and end <= qe)]
+        result, low = scored.result, scored.start
         total = 0.0
-        for (w_start, w_end), valence in zip(result.spans, result.valences, strict=True):
+        for (w_start, w_end), valence, i in zip(
+            result.spans, result.valences, scored.tokens, strict=True
+        ):
             if not valence or (low + w_start < end and low + w_end > start):
                 continue  # the target's own words ("Winner", "Justice") say nothing about it
-            weight = 1.0
-            if any(q_start <= low + w_start < q_end for q_start, q_end in quotes):
-                weight = QUOTE_WEIGHT
-            if token_starts and (root is not None or tagged):
-                at = max(bisect.bisect_right(token_starts, low + w_start) - 1, 0)
-                token = sentence[at]
-                if tagged and token.pos_ in SKIPPED_POS:
-                    continue  # a name ("Hope" Hicks) or a function word ("like" as preposition)
-                if root is not None and token.i not in clause:
-                    distance = _tree_distance(anchor, token)
-                    weight *= OUTSIDE_CLAUSE_DECAY ** max(distance - 1, 0)
-                    if token.i in embedded:
-                        weight *= EMBEDDED_WEIGHT
+            token = doc[i]
+            if tagged and token.pos_ in SKIPPED_POS:
+                continue  # a name ("Hope" Hicks) or a function word ("like" as preposition)
+            weight = QUOTE_WEIGHT if any(qs <= low + w_start < qe for qs, qe in quotes) else 1.0
+            if parsed and i not in clause:
+                weight *= OUTSIDE_CLAUSE_DECAY ** max(_tree_distance(anchor, token) - 1, 0)
+                if i in embedded:
+                    weight *= EMBEDDED_WEIGHT
             total += weight * (valence if valence > 0 else NEGATIVE_WEIGHT * valence)
         raw = normalize(total) if total else 0.0
         return TargetSentiment(calibrate(raw), raw, evidence)
@@ -887,12 +923,13 @@ class Sentiment(Annotator):
 
     def annotate(self, article: Article, doc: Doc) -> Iterator[Annotation]:
         text = article.text
-        for sentence in article_sentences(doc):
+        for sentence in article_sentences(doc, text):
             yield self._sentence_annotation(text, sentence)
-        for cluster in article_clusters(doc):
+        context = TargetContext.of(doc, text)
+        for cluster in article_clusters(doc, text):
             canonical = cluster.canonical(text)
             for mention in cluster.mentions:
-                sentiment = self._target_sentiment(doc, mention.start, mention.end)
+                sentiment = self._target_sentiment(doc, mention.start, mention.end, context)
                 yield Annotation(
                     "entity_mention",
                     mention.start,
