@@ -375,7 +375,8 @@ def read_brat(folder: Path) -> Gold:
         raise InputError(f"{folder}: no text/*.txt with a matching attributions/*_<who>.ann")
     if shared:
         gold.notes.append(
-            f"{shared} texts have several annotators' files; the first annotator id is used"
+            f"{shared} of {len(gold.items)} texts have several annotators' files; "
+            "the first annotator id is used"
         )
     if unannotated:
         gold.notes.append(f"{unannotated} texts have no .ann file and were skipped")
@@ -425,6 +426,7 @@ def data_files(path: Path, suffix: str, kind: str) -> list[Path]:
 def read_sentences(path: Path) -> Gold:
     """Sentence labels: CSV files with a header ``text,label`` (label 1 = positive)."""
     gold = Gold("sentences", path, [])
+    empty = 0
     for csv_path in data_files(path, ".csv", "sentence labels"):
         with csv_path.open(encoding="utf-8", newline="") as handle:
             reader = csv.DictReader(handle)
@@ -434,10 +436,14 @@ def read_sentences(path: Path) -> Gold:
                 where = f"{csv_path}:{reader.line_num}"
                 if row["label"] not in ("0", "1"):
                     raise InputError(f"{where}: label must be 0 or 1, not {row['label']!r}")
-                if row["text"].strip():
-                    gold.items.append(
-                        LabelledSentence(where, row["text"], str(csv_path), row["label"] == "1")
-                    )
+                if not row["text"].strip():
+                    empty += 1
+                    continue
+                gold.items.append(
+                    LabelledSentence(where, row["text"], str(csv_path), row["label"] == "1")
+                )
+    if empty:
+        gold.notes.append(f"{empty} empty sentences skipped")
     return gold
 
 

@@ -205,12 +205,13 @@ def test_ptc_reader_reads_every_article_with_its_spans(tmp_path):
 
 
 def test_sentence_reader_keeps_quoted_newlines_and_labels(tmp_path):
-    write(tmp_path / "train.csv", 'text,label\n"Some say\nit works.",1\nIt works.,0\n')
+    write(tmp_path / "train.csv", 'text,label\n"Some say\nit works.",1\n"\n",0\nIt works.,0\n')
     gold = read_gold(tmp_path)
     assert gold.format == "sentences"
     assert [(i.text, i.positive) for i in gold.items] == [
         ("Some say\nit works.", True), ("It works.", False)
     ]
+    assert gold.notes == ["1 empty sentences skipped"]
 
 
 def test_newsmtsc_reader_maps_polarity_codes(tmp_path):
