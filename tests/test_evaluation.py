@@ -448,6 +448,21 @@ def test_eval_runs_a_plugin_file_with_its_own_label_map(tmp_path):
     assert (positive["precision"], positive["recall"], positive["gold"]) == (1.0, 0.5, 2)
 
 
+def test_eval_skips_a_task_whose_annotator_is_not_installed_with_a_note(tmp_path):
+    import yaml
+
+    config = load_label_maps()
+    config["sentences"]["positive"] = [{"annotator": "no_such_annotator", "label": "hedge"}]
+    write(tmp_path / "map.yaml", yaml.safe_dump(config))
+    write(tmp_path / "gold" / "s.csv", "text,label\nMaybe.,1\n")
+    result = CliRunner().invoke(
+        cli, ["eval", str(tmp_path / "gold"), "--label-map", str(tmp_path / "map.yaml")]
+    )
+    assert result.exit_code == 0, result.output
+    assert "note: positive: skipped, annotator(s) no_such_annotator not installed" in result.stdout
+    assert "measure" not in result.stdout
+
+
 def test_eval_on_a_bad_folder_is_one_line_and_exit_2(tmp_path):
     result = CliRunner().invoke(cli, ["eval", str(tmp_path)])
     assert result.exit_code == 2
