@@ -64,6 +64,16 @@ def test_seed_boilerplate_lines_are_found_with_their_kind(boilerplate: Boilerpla
         ("Photo: Jane Doe", "credit"),
         ("(Reuters)", "credit"),
         ("With inputs from agencies", "credit"),
+        ("This story was first published by Example Weekly.", "credit"),
+        ("Post republished with permission from A Small Blog", "credit"),
+        ("— Jane Roe (@janeroe) March 3, 2019", "embed"),
+        ("Hide Caption 3 of 12 Photos: Crowds gather outside the court", "caption"),
+        ("Advertisement", "advertisement"),
+        ("Story continues below advertisement", "advertisement"),
+        ("Email *", "form"),
+        ("Website This field is for validation purposes and should be left unchanged.", "form"),
+        ("Take our quick poll: who won the debate?", "form"),
+        ("Follow us on Instagram: @example_news", "promotion"),
     ],
 )
 def test_rules_cover_classes_not_seed_strings(
