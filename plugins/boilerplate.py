@@ -99,7 +99,7 @@ class Boilerplate(Annotator):
     """Lines of page furniture, each with its kind and the rule that matched."""
 
     name = "boilerplate"
-    version = "1.0.0"
+    version = "1.1.0"
     requires = ()
     attributes_schema = load_schema("attributes/boilerplate.json")
     default_settings: dict[str, Any] = {"rules_file": None}
