@@ -341,7 +341,11 @@ class TermIndex:
                 candidates.sort(key=lambda item: -len(item[0]))
 
     def scan(self, doc: Doc) -> list[Match]:
-        """Longest non-overlapping term matches, left to right, then pattern matches."""
+        """Longest non-overlapping term matches, left to right, then pattern matches.
+
+        At each position every key of the token (exact text, lowercase, lemma) is
+        tried; the longest entry wins, and on a tie the earlier key (the written form).
+        """
         lemmatized = doc.has_annotation("LEMMA")
         tagged = doc.has_annotation("POS")
         index = self.by_first if lemmatized else self.blank_by_first
@@ -353,11 +357,12 @@ class TermIndex:
             found = None
             for key in dict.fromkeys(keys[position]):
                 for words, entry in index.get(key, ()):
-                    found = _match_at(words, entry, tokens, keys, position, tagged, lemmatized)
-                    if found:
+                    if found and len(words) <= found.length:
                         break
-                if found:
-                    break
+                    match = _match_at(words, entry, tokens, keys, position, tagged, lemmatized)
+                    if match:
+                        found = match
+                        break
             if found:
                 matches.append(found)
             position += found.length if found else 1
@@ -453,26 +458,40 @@ def is_negated(head: Token | None) -> bool | None:
     )
 
 
-def framed_phrase(doc: Doc, start: int, end: int) -> tuple[int, int]:
+def noun_chunk_bounds(doc: Doc) -> dict[int, tuple[int, int]]:
+    """Token index -> (start, end) of the base noun phrase holding it; {} without a parse."""
+    if not doc.has_annotation("DEP"):
+        return {}
+    try:
+        chunks = list(doc.noun_chunks)
+    except NotImplementedError:  # a pipeline for a language without a noun-chunk iterator
+        return {}
+    return {i: (chunk.start, chunk.end) for chunk in chunks for i in range(chunk.start, chunk.end)}
+
+
+def framed_phrase(
+    doc: Doc, start: int, end: int, chunks: dict[int, tuple[int, int]]
+) -> tuple[int, int]:
     """The term plus the words it directly frames, by the parse; the term alone without one.
 
     An adjective takes the noun it modifies ("brutal regime"), an adverb the
-    adjective or adverb right after it ("utterly ridiculous"), and a noun the
-    adjectives and compounds right before it ("radical leftist agenda" stays whole).
+    adjective or adverb right after it ("utterly ridiculous"), and the result
+    widens to its base noun phrase ("a wayward Roman pontiff") without crossing
+    punctuation, so a quoted label keeps its quote marks outside.
     """
     span = doc.char_span(start, end, alignment_mode="expand")
-    if span is None or not len(span) or not doc.has_annotation("DEP"):
+    if span is None or not len(span) or not chunks:
         return start, end
     head, first, last = span.root, span.start, span.end - 1
     if head.dep_ == "amod" and 0 < head.head.i - last <= 3:
         last = head.head.i
     elif head.dep_ == "advmod" and head.head.pos_ in {"ADJ", "ADV"} and 0 < head.head.i - last <= 2:
         last = head.head.i
-    if head.pos_ in {"NOUN", "PROPN"}:
-        for child in reversed(list(head.lefts)):
-            if child.dep_ not in {"amod", "compound"} or child.i != first - 1:
-                break
-            first = child.i
+    chunk_start, chunk_end = chunks.get(last, chunks.get(head.i, (first, last + 1)))
+    while first > chunk_start and not doc[first - 1].is_punct:
+        first -= 1
+    while last < chunk_end - 1 and not doc[last + 1].is_punct:
+        last += 1
     return doc[first].idx, doc[last].idx + len(doc[last].text)
 
 
@@ -578,12 +597,13 @@ class LoadedTerms(Annotator):
         quotes = find_quotes(text)
         matches = self.index.scan(doc)
         scare = self._scare_quotes(text, quotes, matches)
+        chunks = noun_chunk_bounds(doc) if self.settings["phrase_spans"] else {}
         for match in sorted(matches, key=lambda m: (m.start, m.end)):
             around = [q for q in quotes if q.contains(match.start, match.end)]
             entry = match.entry
             start, end = match.start, match.end
-            if self.settings["phrase_spans"]:
-                start, end = framed_phrase(doc, start, end)
+            if chunks:
+                start, end = framed_phrase(doc, start, end, chunks)
             yield Annotation(
                 "loaded_term",
                 start,

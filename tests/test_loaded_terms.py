@@ -143,16 +143,22 @@ def test_pattern_entry_matches_text(small, trained_nlp):
     assert found["Russiagate"]["matched_by"] == "pattern"
 
 
-def test_phrase_span_covers_the_framed_noun_unless_disabled(tmp_path, trained_nlp):
+def test_phrase_span_covers_the_framed_noun_phrase_unless_disabled(tmp_path, trained_nlp):
     lexicon = str(write(tmp_path, TEST_LEXICON))
     text = "It was a brutal crackdown."
     wide = LoadedTerms(include_builtin=False, extra_lexicons=[lexicon])
     narrow = LoadedTerms(include_builtin=False, extra_lexicons=[lexicon], phrase_spans=False)
     [hit] = run(wide, trained_nlp, text)
-    assert text[hit.start:hit.end] == "brutal crackdown"
+    assert text[hit.start:hit.end] == "a brutal crackdown"
     assert hit.attributes["term_span"]["text"] == "brutal"
     [hit] = run(narrow, trained_nlp, text)
     assert text[hit.start:hit.end] == "brutal"
+
+
+def test_phrase_span_does_not_cross_quote_marks(small, trained_nlp):
+    text = "Trump labeled Zelensky a “dictator” on Wednesday."
+    [hit] = [a for a in run(small, trained_nlp, text) if a.label == "loaded_term"]
+    assert text[hit.start:hit.end] == "dictator"
 
 
 def test_blank_pipeline_matches_regular_inflections_and_skips_unverifiable_pos(small, blank_nlp):
