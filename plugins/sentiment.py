@@ -828,14 +828,15 @@ class Sentiment(Annotator):
         }
         score = scores["compound"]
         if self.topic_mask:
-            masked = vader_score(self.masked_analyzer, chunk)
-            score = masked.scores["compound"]
-            attributes["masked_compound"] = score
-            attributes["masked"] = [
+            masked = [
                 sub_span(text, base + low, base + high)
                 for word, (low, high) in zip(result.words, result.spans, strict=True)
                 if word.lower() in self.mask_entries and word.lower() in self.analyzer.lexicon
             ]
+            if masked:  # otherwise the masked lexicon scores the sentence exactly as stock
+                score = vader_score(self.masked_analyzer, chunk).scores["compound"]
+            attributes["masked_compound"] = score
+            attributes["masked"] = masked
         return Annotation("sentence", sentence.start, sentence.end, score, attributes)
 
     # targets
