@@ -586,7 +586,7 @@ class CueFinder:
         a = self.a
         nxt = token.nbor(1) if token.i + 1 < len(token.doc) else None
         if entry.particles:
-            return nxt is not None and nxt.lower_ in entry.particles
+            return self._particle_after(token, entry) is not None
         if entry.requires is None:
             return True
         end = token.idx + len(token)
@@ -600,6 +600,21 @@ class CueFinder:
         if deps & CLAUSE_DEPS or token.dep_ == "parataxis":
             return True
         return entry.requires == "complement" and bool(deps & OBJECT_DEPS)
+
+    @staticmethod
+    def _particle_after(token: Token, entry: CueEntry) -> Token | None:
+        """The entry's particle right after the verb, or after a reflexive ('distanced
+        himself from')."""
+        doc = token.doc
+        for offset in (1, 2):
+            if token.i + offset >= len(doc):
+                return None
+            following = doc[token.i + offset]
+            if following.lower_ in entry.particles:
+                return following
+            if not following.lower_.endswith(("self", "selves")):
+                return None
+        return None
 
     def _verb_extent(self, token: Token, entry: CueEntry) -> tuple[int, int]:
         """Token range of the cue: auxiliaries, negation and adverbs before, particle after."""
@@ -619,8 +634,9 @@ class CueFinder:
             else:
                 break
         last = token.i
-        if entry.particles and last + 1 < len(doc):
-            last += 1
+        particle = self._particle_after(token, entry) if entry.particles else None
+        if particle is not None:
+            last = particle.i
         elif self.a.has_parse:
             for child in token.rights:
                 if child.dep_ == "prt" and child.i == last + 1:
