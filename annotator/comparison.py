@@ -38,6 +38,7 @@ LINE = re.compile(r"[^\n]+")
 SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’»)]*\s+(?=[\"'“‘«(]?[A-Z0-9])")
 ELLIPSIS = re.compile(r"…|\.\.\.")
 POSSESSIVE = re.compile(r"['’]s?$")
+APOSTROPHE = re.compile(r"['’]")
 QUOTE_MARKS = "\"'“”‘’«»„"
 NEGATIVE, POSITIVE = -0.05, 0.05  # VADER's conventional compound thresholds
 STANCES = ("neutral", "endorsing", "distancing", "discrediting")
@@ -118,7 +119,7 @@ def content_words(text: str) -> list[str]:
     """Lower-cased words minus stop words, crudely stemmed, for fuzzy matching."""
     words = []
     for word in WORD.findall(text.lower()):
-        word = POSSESSIVE.sub("", word)
+        word = APOSTROPHE.split(word)[0]  # Zelensky’s -> zelensky, I’m -> i
         if word in STOPWORDS or len(word) < 2 or word.isdigit():
             continue
         for suffix in ("ing", "ed", "es", "s"):
@@ -695,6 +696,17 @@ def cue_phrases(art: ComparedArticle, start: int, end: int) -> list[dict[str, An
     return cues
 
 
+def own_words(unit: Unit, others: list[Unit]) -> list[str]:
+    """The content words of ``unit`` that no other member uses, as written, in order."""
+    elsewhere = {word for other in others for word in other.words}
+    own = []
+    for match in WORD.finditer(unit.text):
+        stems = content_words(match.group())
+        if stems and stems[0] not in elsewhere and match.group() not in own:
+            own.append(match.group())
+    return own
+
+
 def alignment_json(kind: str, units: list[Unit], score: float) -> dict[str, Any]:
     longest = max(u.length for u in units)
     members = []
@@ -705,6 +717,7 @@ def alignment_json(kind: str, units: list[Unit], score: float) -> dict[str, Any]
             **art.evidence(unit.start, unit.end),
             "context": art.evidence(*unit.context),
             "words": unit.length,
+            "own_words": own_words(unit, [u for u in units if u is not unit]),
             "cues": cue_phrases(art, *unit.context),
         }
         if kind == "quote":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -276,6 +277,8 @@ def test_same_quote_and_claim_are_aligned_across_outlets_with_each_verb() -> Non
     assert phrases == {"A": ["falsely claimed"], "B": ["inaccurately asserted"],
                        "C": ["claimed"]}
     assert {m["presentation"] for m in claim["members"]} == {"paraphrase"}
+    assert {m["outlet"]: m["own_words"] for m in claim["members"]} == {
+        "A": ["falsely", "last", "week"], "B": ["inaccurately", "asserted"], "C": ["post"]}
     aligned = {m["text"] for a in comparison["alignments"] for m in a["members"]}
     assert not any(word in text for text in aligned for word in ("weather", "Markets",
                                                                  "Football"))
@@ -284,7 +287,7 @@ def test_same_quote_and_claim_are_aligned_across_outlets_with_each_verb() -> Non
 def test_content_words_drop_stop_words_and_fold_inflections() -> None:
     assert content_words("Trump claimed that Ukraine started the war") == [
         "trump", "claim", "ukraine", "start", "war"]
-    assert content_words("Ukraine's starting") == ["ukraine", "start"]
+    assert content_words("Ukraine's starting, I’m told") == ["ukraine", "start"]
 
 
 def test_report_renders_article_markup_as_text() -> None:
@@ -463,3 +466,15 @@ def test_an_outlet_is_measured_on_the_articles_each_annotator_ran_on() -> None:
     ])
     cell = row(comparison, "Loaded terms", "all loaded terms")["cells"]["Mixed"]
     assert (cell["value"], cell["count"]) == (125.0, 3)
+
+
+def test_every_report_link_has_its_target() -> None:
+    records = [record("a", BODY, body_annotations(BODY), source="A"),
+               record("b", BODY, body_annotations(BODY), source="B")]
+    html = render_report(compare(records), records)
+    ids = set(re.findall(r' id="([^"]+)"', html))
+    links = set(re.findall(r' href="#([^"]+)"', html)) - {"_"}
+    assert len(links) > 20
+    assert links <= ids, links - ids
+    assert len(re.findall(r'class="anchor" id="t-', html)) == len(
+        {link for link in links if link.startswith("t-")})
