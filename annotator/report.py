@@ -185,6 +185,7 @@ class Page:
                 "id": article["id"],
                 "title": compared[article["id"]]["title"],
                 "outlet": compared[article["id"]]["outlet"],
+                "words": compared[article["id"]]["words"],
                 "segments": self._segments(index, article["text"], record["annotations"],
                                            self.targets.get(article["id"], set())),
             })
