@@ -37,7 +37,7 @@ BUILTIN_LEXICON = Path(__file__).parent / "lexicons" / "attribution.yaml"
 LEXICON_KIND = "cue-lexicon"
 STANCES = ("neutral", "endorsing", "distancing", "discrediting")
 STANCE_RANK = {stance: rank for rank, stance in enumerate(STANCES)}
-REQUIREMENTS = ("clause", "complement")
+REQUIREMENTS = ("clause", "complement", "named_subject")
 PHRASE_ROLES = ("object", "setting", "speaker_label")
 LABEL_WORDS = frozenset(
     """note update updated editor photo photos related read source sources video watch see
@@ -597,6 +597,11 @@ class CueFinder:
         if not a.has_parse:
             return entry.requires == "complement"
         deps = {c.dep_ for c in token.children}
+        if entry.requires == "named_subject":
+            subjects = [c for c in token.children if c.dep_ == "nsubj"]
+            return bool(subjects) and subjects[0].pos_ in ("PROPN", "NOUN") and bool(
+                deps & (CLAUSE_DEPS | OBJECT_DEPS)
+            )
         if deps & CLAUSE_DEPS or token.dep_ == "parataxis":
             return True
         return entry.requires == "complement" and bool(deps & OBJECT_DEPS)
@@ -684,6 +689,12 @@ class CueFinder:
         line_end = len(text) if line_end < 0 else line_end
         label = self.a.doc.char_span(line_start, colon.idx, alignment_mode="contract")
         rest = text[colon.idx + 1 : line_end].strip()
+        quoted = self.a.quote_after(colon.idx + 1)
+        if label is not None and len(label) > 5 and quoted is not None:
+            # "Pollsters agree - Carl Bialik: “...”": the name after the last dash
+            label = label[-5:]
+            dashes = [t.i for t in label if t.text in ("-", "—", "–", "|")]
+            label = label.doc[dashes[-1] + 1 : label.end] if dashes else label[-2:]
         if label is None or not 1 <= len(label) <= 5 or len(rest.split()) < 2:
             return None
         words = [t for t in label if not t.is_punct]
