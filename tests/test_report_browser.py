@@ -86,8 +86,12 @@ def test_no_script_from_article_text_runs(page) -> None:
     assert hostile.locator("script, img").count() == 0
 
 
-def test_metric_table_has_a_row_per_metric_and_a_column_per_outlet(page, report) -> None:
+def test_metric_table_has_a_row_per_metric_and_a_column_per_outlet(
+    page, report, tmp_path
+) -> None:
     _, records = report
+    page.evaluate("window.scrollTo(0, 0)")
+    save_screenshot(page, "report-top.png", tmp_path)
     outlets = {r["article"].get("source") or r["article"]["id"] for r in records}
     assert page.locator("#metric-table thead th").count() == len(outlets) + 1
     labels = page.locator("#metric-table tr.metric th").all_inner_texts()
