@@ -234,13 +234,13 @@ def render_report(comparison: dict[str, Any], records: list[dict[str, Any]]) -> 
     }
     articles = page.articles()  # after the others: it places their anchors
     layers = sorted(page.layers.values(), key=lambda layer: int(layer.css[1:]))
-    annotators = sorted({layer.annotator for layer in layers})
+    legend = []
+    for name in sorted({layer.annotator for layer in layers}):
+        own = sorted((la for la in layers if la.annotator == name), key=lambda la: la.label)
+        legend.append({
+            "name": name, "slug": own[0].slug, "colour": own[0].colour,
+            "labels": ", ".join(f"{la.label} ×{la.count}" for la in own),
+        })
     return environment().get_template("report.html.j2").render(
-        **context,
-        articles=articles,
-        panels=page.panels,
-        layers=layers,
-        annotators=[{"name": name, "slug": slug(name),
-                     "colour": next(la.colour for la in layers if la.annotator == name)}
-                    for name in annotators],
+        **context, articles=articles, panels=page.panels, layers=layers, annotators=legend,
     )
