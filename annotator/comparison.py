@@ -80,11 +80,17 @@ def load_records(directory: Path) -> list[tuple[Path, dict[str, Any]]]:
     if not paths:
         raise InputError(f"{directory}: no annotation files (*.json) found")
     loaded = []
+    seen: dict[str, Path] = {}
     for path in paths:
         problems = file_problems(path)
         if problems:
             raise InputError(f"{problems[0].line(str(path))} (not a valid annotation record)")
-        loaded.append((path, json.loads(path.read_text(encoding="utf-8"))))
+        record = json.loads(path.read_text(encoding="utf-8"))
+        article_id = record["article"]["id"]
+        if article_id in seen:
+            raise InputError(f"{path}: article id {article_id!r} is also in {seen[article_id]}")
+        seen[article_id] = path
+        loaded.append((path, record))
     return loaded
 
 

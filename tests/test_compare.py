@@ -313,6 +313,14 @@ def test_load_records_names_an_invalid_file(tmp_path: Path) -> None:
         load_records(tmp_path)
 
 
+def test_load_records_refuses_the_same_article_twice(tmp_path: Path) -> None:
+    for name in ("a.json", "copy/a.json"):
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text(json.dumps(record("a", BODY, [])), encoding="utf-8")
+    with pytest.raises(InputError, match=r"copy/a\.json: article id 'a' is also in .*/a\.json"):
+        load_records(tmp_path)
+
+
 def test_comparison_schema_rejects_a_malformed_comparison() -> None:
     comparison = compare([record("a", BODY, body_annotations(BODY))])
     comparison["alignments"].append({"kind": "rumour", "similarity": 101, "outlets": 1,
