@@ -292,6 +292,8 @@ def _idiom_at(lowered: list[str], i: int) -> bool:
 
 @dataclass(frozen=True)
 class Sentence:
+    """A trimmed sentence span with its section (headline/lede/body) and voice."""
+
     start: int
     end: int
     section: str
@@ -399,16 +401,21 @@ def article_sentences(doc: Doc, text: str) -> list[Sentence]:
 
 @dataclass
 class Mention:
+    """One mention of an entity: a name (``parts`` without initials) or a description;
+    ``titles`` are the (modifier, role) pairs it carried ("Ukrainian", "president")."""
+
     start: int
     end: int
     entity_type: str
     kind: str  # "name" or "description"
     parts: tuple[str, ...] = ()
-    titles: tuple[tuple[str, str], ...] = ()  # (modifier, role) pairs carried by the mention
+    titles: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass
 class Cluster:
+    """The mentions of one entity within an article."""
+
     id: int
     entity_type: str
     mentions: list[Mention] = field(default_factory=list)
