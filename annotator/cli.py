@@ -53,6 +53,7 @@ def write_atomically(path: Path, content: str) -> None:
         handle.write(content)
         handle.flush()
         os.fsync(handle.fileno())
+    os.chmod(handle.name, 0o644)  # NamedTemporaryFile creates 0600; outputs are shared files
     os.replace(handle.name, path)
 
 
