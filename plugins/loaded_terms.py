@@ -83,7 +83,6 @@ class Lexicon:
 
     name: str
     version: str
-    path: Path
     categories: dict[str, str]
     entries: tuple[Entry, ...]
 
@@ -200,7 +199,10 @@ def lint_lexicon(path: str | Path, known_categories: dict[str, str] | None = Non
     and patterns that can never match, and duplicate terms.
     """
     path = Path(path)
-    data = _read_yaml(path)
+    return _lint(path, _read_yaml(path), known_categories)
+
+
+def _lint(path: Path, data: Any, known_categories: dict[str, str] | None) -> list[str]:
     if not isinstance(data, dict) or data.get("kind") != LEXICON_KIND:
         return [f"{path}: not a lexicon: the top level needs 'kind: {LEXICON_KIND}'"]
     problems = []
@@ -240,11 +242,11 @@ def lint_lexicon(path: str | Path, known_categories: dict[str, str] | None = Non
 def read_lexicon(path: str | Path, known_categories: dict[str, str] | None = None) -> Lexicon:
     """Load and compile a lexicon; any lint problem raises ConfigError naming file and entry."""
     path = Path(path)
-    problems = lint_lexicon(path, known_categories)
+    data = _read_yaml(path)
+    problems = _lint(path, data, known_categories)
     if problems:
         more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
         raise ConfigError(problems[0] + more)
-    data = _read_yaml(path)
     categories = {**(known_categories or {}), **(data.get("categories") or {})}
     entries = []
     for raw in data["entries"]:
@@ -267,7 +269,7 @@ def read_lexicon(path: str | Path, known_categories: dict[str, str] | None = Non
                 case_sensitive=case_sensitive,
             )
         )
-    return Lexicon(data["name"], str(data["version"]), path, categories, tuple(entries))
+    return Lexicon(data["name"], str(data["version"]), categories, tuple(entries))
 
 
 def _plural_forms(word: str) -> set[str]:
@@ -293,17 +295,20 @@ def inflected_variants(entry: Entry) -> Iterator[tuple[str, ...]]:
     """Regular inflections of a term for docs without lemmas (the blank pipeline).
 
     Entries restricted to verbs yield only their -ed/-ing forms, which are verbs
-    without a tagger's help; other POS-restricted entries yield nothing.
+    without a tagger's help; other POS-restricted entries yield nothing, and
+    case-sensitive entries only themselves.
     """
     words = entry.words
-    if not words or entry.case_sensitive:
+    if not words:
         return
     if entry.pos:
-        if "VERB" in entry.pos:
+        if "VERB" in entry.pos and not entry.case_sensitive:
             for form in _verb_forms(words[0]):
                 yield (form, *words[1:])
         return
     yield words
+    if entry.case_sensitive:
+        return
     for form in _plural_forms(words[-1]):
         yield (*words[:-1], form)
     for form in _verb_forms(words[0]) | (_plural_forms(words[0]) if len(words) > 1 else set()):
@@ -652,6 +657,7 @@ class LoadedTerms(Annotator):
             "scare_quotes": sum(a["label"] == "scare_quote" for a in annotations),
             "by_category": dict(sorted(categories.items())),
             "top_terms": [{"term": term, "count": count} for term, count in frequent],
+            "lexicons": [f"{lexicon.name} {lexicon.version}" for lexicon in self.lexicons],
         }
 
 

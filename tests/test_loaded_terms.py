@@ -133,9 +133,11 @@ def test_hyphenated_term_needs_the_hyphen_and_compound_modifiers_are_skipped(sma
     assert not terms(run(small, trained_nlp, "A dictator-style decree was issued."))
 
 
-def test_case_sensitive_entry_matches_only_as_written(small, trained_nlp):
-    assert "Reds" in terms(run(small, trained_nlp, "He warned about the Reds in Hollywood."))
-    assert not terms(run(small, trained_nlp, "He bought two reds and a white."))
+@pytest.mark.parametrize("pipeline", ["trained_nlp", "blank_nlp"])
+def test_case_sensitive_entry_matches_only_as_written(small, pipeline, request):
+    nlp = request.getfixturevalue(pipeline)
+    assert "Reds" in terms(run(small, nlp, "He warned about the Reds in Hollywood."))
+    assert not terms(run(small, nlp, "He bought two reds and a white."))
 
 
 def test_pattern_entry_matches_text(small, trained_nlp):
@@ -286,3 +288,12 @@ def test_summary_counts_by_category_and_voice(small, trained_nlp):
     assert summary["by_category"] == {"labeling": 2, "loaded_verb": 1}
     assert (summary["own_voice"], summary["in_quote"]) == (2, 1)
     assert summary["top_terms"][0] == {"term": "dictator", "count": 2}
+    assert summary["lexicons"] == ["test-lexicon 0.1.0"]
+
+
+def test_blank_pipeline_still_finds_the_seed_labels(builtin, blank_nlp):
+    text = seed_text("004")
+    annotations = run(builtin, blank_nlp, text)
+    found = {a.attributes["term"] for a in annotations if a.label == "loaded_term"}
+    assert {"dictator", "war of words", "staged vote", "undeterred"} <= found
+    assert "“dictator”" in [text[a.start:a.end] for a in annotations if a.label == "scare_quote"]
