@@ -481,7 +481,7 @@ def framed_phrase(
 
     An adjective takes the noun it modifies ("brutal regime"), an adverb the
     adjective or adverb right after it ("utterly ridiculous"), and the result
-    widens to its base noun phrase ("a wayward Roman pontiff") without crossing
+    widens to its base noun phrase ("a corrupt city council") without crossing
     punctuation, so a quoted label keeps its quote marks outside.
     """
     span = doc.char_span(start, end, alignment_mode="expand")
