@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -36,7 +36,6 @@ if TYPE_CHECKING:
 BUILTIN_LEXICON = Path(__file__).parent / "lexicons" / "attribution.yaml"
 LEXICON_KIND = "cue-lexicon"
 STANCES = ("neutral", "endorsing", "distancing", "discrediting")
-STANCE_RANK = {stance: rank for rank, stance in enumerate(STANCES)}
 REQUIREMENTS = ("clause", "complement", "named_subject")
 PHRASE_ROLES = ("object", "setting", "speaker_label")
 LABEL_WORDS = frozenset(
@@ -52,7 +51,6 @@ AUXILIARIES = frozenset(
 NEGATIONS = frozenset({"not", "n't", "never", "n’t"})
 CLAUSE_DEPS = frozenset({"ccomp", "xcomp", "parataxis"})
 OBJECT_DEPS = frozenset({"dobj", "dative", "attr", "oprd", "prep", "agent", "acomp", "npadvmod"})
-SUBJECT_DEPS = frozenset({"nsubj", "csubj", "expl"})
 CHAIN_DEPS = frozenset({"conj", "xcomp", "advcl", "ccomp", "pcomp", "prep"})
 PRONOUNS = frozenset("he she they it we i you who which that him her them".split())
 SPEAKER_PRONOUNS = frozenset("he she they it who him her them".split())
@@ -66,6 +64,8 @@ ROLE_NOUNS = frozenset(
 SHORT_QUOTE_WORDS = 4
 SPEAKER_GAP = re.compile(r"[\s,—–-]*(?:(?:[A-Z][\w’'.-]*\s*){1,4}|(?:he|she|they|we|I)\s+)")
 NEARBY_QUOTE_CHARS = 60
+# "said", "told reporters on Sunday:", "said in a statement," then the quote
+CUE_TO_QUOTE_GAP = re.compile(r"(?:\s+[\w’'.-]+){0,6}[\s,:—–-]*")
 
 
 @dataclass(frozen=True)
@@ -121,7 +121,6 @@ class Cue:
     source_head: Token | None = None
     content: tuple[int, int] | None = None
     quote_type: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def inflections(lemma: str) -> set[str]:
@@ -372,11 +371,9 @@ class DocAnalysis:
             if quote.start < offset or self.is_short(quote):
                 continue
             gap = self.text[offset : quote.start]
-            if len(gap) <= NEARBY_QUOTE_CHARS and re.fullmatch(
-                r"(?:\s+(?:to|that|on|in|at|with|for|the|a|an|[A-Z][\w’'.-]*|\w+day|"
-                r"reporters|journalists|\w+)){0,6}[\s,:—–-]*",
-                gap,
-            ) and not re.search(r"[.!?]\s", gap):
+            if len(gap) <= NEARBY_QUOTE_CHARS and CUE_TO_QUOTE_GAP.fullmatch(gap) and not (
+                re.search(r"[.!?]\s", gap)
+            ):
                 return quote
             break
         return None
@@ -417,7 +414,8 @@ class DocAnalysis:
         return self.text[source[0] : source[1]], None
 
     def resolve_pronoun(self, before: int, pronoun: str) -> tuple[int, int] | None:
-        """The nearest preceding named speaker: a subject in the last three sentences first."""
+        """The nearest preceding named speaker, preferring one that was a grammatical subject
+        within the previous 600 characters."""
         groups = pronoun in ("it", "they", "them")
         labels = GROUP_LABELS | PERSON_LABELS if groups else PERSON_LABELS
         candidates = [(s, m, subj) for s, m, subj in self.mentions() if s < before]
