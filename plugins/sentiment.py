@@ -1003,10 +1003,16 @@ def distribution(scores: list[float]) -> dict[str, Any]:
 
 
 def entity_summary(mentions: Iterable[dict[str, Any]]) -> dict[str, Any]:
-    """Per canonical entity name: its mentions, their mean score and the evidence spans."""
-    grouped: dict[str, list[dict[str, Any]]] = {}
+    """Per entity, keyed by canonical name: its mentions, their mean score and the evidence
+    spans. Two clusters with one canonical name are keyed "Name #<cluster_id>"."""
+    clusters: dict[int, list[dict[str, Any]]] = {}
     for mention in mentions:
-        grouped.setdefault(mention["attributes"]["entity"], []).append(mention)
+        clusters.setdefault(mention["attributes"]["cluster_id"], []).append(mention)
+    names = Counter(items[0]["attributes"]["entity"] for items in clusters.values())
+    grouped = {}
+    for cluster_id, items in clusters.items():
+        name = items[0]["attributes"]["entity"]
+        grouped[name if names[name] == 1 else f"{name} #{cluster_id}"] = items
     return {
         name: {
             "entity_type": items[0]["attributes"]["entity_type"],

@@ -439,3 +439,24 @@ def test_stock_scores_on_nyt_snippets_are_unchanged_and_correlate_with_raters():
     ours = [vader_score(STOCK, r[2]).scores["compound"] for r in rows]
     assert ours == [STOCK.polarity_scores(r[2])["compound"] for r in rows]
     assert statistics.correlation(ours, [float(r[1]) for r in rows]) >= 0.49
+
+
+def test_two_clusters_with_one_canonical_name_stay_apart(sentiment):
+    def mention(start: int, cluster_id: int, score: float) -> dict:
+        return {
+            "label": "entity_mention",
+            "start": start,
+            "end": start + 5,
+            "text": "Smith",
+            "score": score,
+            "attributes": {
+                "entity": "Smith",
+                "entity_type": "PERSON",
+                "cluster_id": cluster_id,
+                "mention_kind": "name",
+                "evidence": {"start": start, "end": start + 5, "text": "Smith"},
+            },
+        }
+
+    entities = sentiment.summarize([mention(0, 1, 0.5), mention(10, 2, -0.5)])["entities"]
+    assert {k: v["mean"] for k, v in entities.items()} == {"Smith #1": 0.5, "Smith #2": -0.5}
