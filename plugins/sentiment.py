@@ -679,10 +679,18 @@ class TargetContext:
 
     @classmethod
     def of(cls, doc: Doc, text: str | None = None) -> TargetContext:
+        """Sentences as the pipeline splits them, and split again after line breaks (as
+        the sentence annotations are), so a headline is never scored with its lede."""
         text = doc.text if text is None else text
-        if doc.has_annotation("SENT_START"):
-            return cls(text, [(s.start, s.end) for s in doc.sents])
-        return cls(text, [(0, len(doc))])
+        ranges = [(s.start, s.end) for s in doc.sents] if doc.has_annotation("SENT_START") else []
+        sentences = []
+        for start, end in ranges or [(0, len(doc))]:
+            for token in doc[start:end]:
+                if "\n" in token.text_with_ws and token.i + 1 < end:
+                    sentences.append((start, token.i + 1))
+                    start = token.i + 1
+            sentences.append((start, end))
+        return cls(text, sentences)
 
     def sentence_of(self, doc: Doc, span: Span) -> Span:
         """The sentence(s) containing ``span``."""
@@ -896,11 +904,12 @@ class Sentiment(Annotator):
         if parsed:
             root = span.root
             target = {t.i for t in span}
-            clause_root = _clause_root(root)
-            clause, embedded = _clause_tokens(clause_root, target)
+            inside = range(sentence.start, sentence.end)
+            clause, embedded = _clause_tokens(_clause_root(root), target)
+            clause = {i for i in clause if i in inside} or {root.i}
             anchor = {root.i: 0} | {a.i: n for n, a in enumerate(root.ancestors, 1)}
             first, last = min(clause), max(clause)
-            evidence = (doc[first].idx, doc[last].idx + len(doc[last]))
+            evidence = _trimmed(text, doc[first].idx, doc[last].idx + len(doc[last]))
         quotes = [(qs, qe) for qs, qe in scored.quotes if not (qs <= start and end <= qe)]
         result, low = scored.result, scored.start
         total = 0.0
