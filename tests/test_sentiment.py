@@ -13,6 +13,7 @@ from annotator_plugins.sentiment import (
     NEUTRAL_BAND,
     TOPIC_MASK_FILE,
     Sentiment,
+    TargetContext,
     calibrate,
     distribution,
     load_supplement,
@@ -460,3 +461,12 @@ def test_two_clusters_with_one_canonical_name_stay_apart(sentiment):
 
     entities = sentiment.summarize([mention(0, 1, 0.5), mention(10, 2, -0.5)])["entities"]
     assert {k: v["mean"] for k, v in entities.items()} == {"Smith #1": 0.5, "Smith #2": -0.5}
+
+
+def test_a_headline_target_is_scored_without_the_next_line(sentiment, trained_nlp):
+    text = "Smith Visits Paris\nThe war drags on, killing thousands in a terrible disaster."
+    doc = trained_nlp(text)
+    context = TargetContext.of(doc, text)
+    result = sentiment._target_sentiment(doc, 0, 5, context)
+    assert result.evidence[1] <= text.index("\n")
+    assert result.score == 0.0
