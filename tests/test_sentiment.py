@@ -11,6 +11,7 @@ import pytest
 import yaml
 from annotator_plugins.sentiment import (
     NEUTRAL_BAND,
+    SUPPLEMENT_FILE,
     TOPIC_MASK_FILE,
     Sentiment,
     TargetContext,
@@ -470,3 +471,13 @@ def test_a_headline_target_is_scored_without_the_next_line(sentiment, trained_nl
     result = sentiment._target_sentiment(doc, 0, 5, context)
     assert result.evidence[1] <= text.index("\n")
     assert result.score == 0.0
+
+
+def test_news_supplement_adds_only_words_vader_lacks():
+    data = yaml.safe_load(SUPPLEMENT_FILE.read_text(encoding="utf-8"))
+    assert data["kind"] == "valence-list"
+    words = [w for group in data["groups"] for w in group["words"]]
+    assert len(words) == len(set(words)) > 3000
+    assert not set(words) & set(STOCK.lexicon)
+    assert all(g["rationale"] and g["source"] and g["category"] for g in data["groups"])
+    assert load_supplement(SUPPLEMENT_FILE)["corrupt"] == -1.0
