@@ -53,6 +53,7 @@ CLAUSE_DEPS = frozenset({"ccomp", "xcomp", "parataxis"})
 OBJECT_DEPS = frozenset({"dobj", "dative", "attr", "oprd", "prep", "agent", "acomp", "npadvmod"})
 CHAIN_DEPS = frozenset({"conj", "xcomp", "advcl", "ccomp", "pcomp", "prep"})
 PRONOUNS = frozenset("he she they it we i you who which that him her them".split())
+RELATIVE_PRONOUNS = frozenset({"that", "which", "who"})
 SPEAKER_PRONOUNS = frozenset("he she they it who him her them".split())
 PERSON_LABELS = frozenset({"PERSON"})
 GROUP_LABELS = frozenset({"ORG", "NORP", "GPE"})
@@ -353,7 +354,8 @@ class DocAnalysis:
         source span between them): “…,” Zelensky said."""
         index = bisect_right(self.quote_starts, offset)
         for quote in reversed(self.quotes[max(0, index - 4) : index]):
-            if quote.end > offset or self.is_short(quote):
+            trailing_comma = self.text[quote.content_start : quote.content_end].endswith(",")
+            if quote.end > offset or self.is_short(quote) and not trailing_comma:
                 continue
             gap = self.text[quote.end : offset]
             if skip and quote.end <= skip[0] and skip[1] <= offset:
@@ -772,9 +774,15 @@ class CueFinder:
                 if verb is token:
                     return None
             if verb is token or verb.dep_ != "ccomp":
+                subject_deps = ("nsubj", "csubj") if verb is token else (
+                    "nsubj", "csubj", "nsubjpass"  # "X was forced ... and said": X speaks
+                )
                 for child in verb.children:
-                    if child.dep_ in ("nsubj", "csubj") and child.lower_ not in ("it", "there"):
-                        return child
+                    if child.dep_ not in subject_deps or child.lower_ == "there":
+                        continue
+                    if child.lower_ in RELATIVE_PRONOUNS and verb.dep_ == "relcl":
+                        return verb.head  # "results that show ...": the antecedent speaks
+                    return child
             if verb.dep_ in ("relcl", "acl") and verb.head.pos_ in ("PROPN", "PRON") or (
                 verb.dep_ == "relcl" and verb.head.pos_ == "NOUN"
             ):
@@ -783,7 +791,24 @@ class CueFinder:
                 verb = verb.head
                 continue
             break
-        return None
+        return self._inverted_subject(token)
+
+    def _inverted_subject(self, token: Token) -> Token | None:
+        """'“…,” said Edward Leamer, an economist': right after a quote, the parser often
+        attaches the speaker of an inverted reporting verb elsewhere; take the name that
+        follows the verb."""
+        index = bisect_right(self.a.quote_starts, token.idx)
+        ended = [q for q in self.a.quotes[max(0, index - 3) : index] if q.end <= token.idx]
+        if not ended or self.a.text[ended[-1].end : token.idx].strip(" ,") or (
+            token.i + 1 >= len(token.doc)
+        ):
+            return None
+        name = token.nbor(1)
+        if name.pos_ not in ("PROPN", "NOUN", "DET"):
+            return None
+        while name.dep_ in ("compound", "det", "amod", "flat") and name.head.i > name.i:
+            name = name.head
+        return name if name.pos_ in ("PROPN", "NOUN") else None
 
     def _np_span(self, head: Token, exclude: Token | None = None) -> tuple[int, int]:
         """The phrase headed by ``head``: its subtree on the head's line, not reaching the
@@ -798,6 +823,13 @@ class CueFinder:
         line_end = self.a.text.find("\n", head.idx)
         line_end = len(self.a.text) if line_end < 0 else line_end
         tokens = [t for t in tokens if line_start <= t.idx < line_end] or [head]
+        quote = self.a.quote_before(head.idx + 1, None)
+        if quote is None:
+            index = bisect_right(self.a.quote_starts, head.idx)
+            ended = [q for q in self.a.quotes[max(0, index - 3) : index] if q.end <= head.idx]
+            quote = ended[-1] if ended else None
+        if quote is not None:
+            tokens = [t for t in tokens if t.idx >= quote.end] or [head]
         while len(tokens) > 1 and (tokens[0].is_punct or tokens[0].is_space):
             tokens.pop(0)
         while len(tokens) > 1 and (tokens[-1].is_punct or tokens[-1].is_space):
@@ -809,6 +841,13 @@ class CueFinder:
     def _fill_verb_content(self, cue: Cue, token: Token) -> None:
         if self._fill_adjacent_quote(cue):
             return
+        self._fill_clause_content(cue, token)
+        if cue.content and cue.source and cue.content[0] < cue.source[1] and (
+            cue.source[0] < cue.content[1]
+        ):
+            cue.content = cue.quote_type = None
+
+    def _fill_clause_content(self, cue: Cue, token: Token) -> None:
         for child in token.children:
             if child.dep_ in ("ccomp", "xcomp") or (
                 child.dep_ == "parataxis" and child.i > token.i

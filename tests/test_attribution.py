@@ -281,6 +281,18 @@ def test_conjoined_verbs_share_the_subject(trained_nlp, attribution):
         "inaccurately asserted": "Trump", "claiming": "Trump"}
 
 
+def test_inverted_said_takes_the_speaker_after_it(trained_nlp, attribution):
+    text = "“The risk,” said Edward Leamer, an economist at UCLA, “is big.”"
+    found = cues(annotate(trained_nlp, text, attribution))["said"]
+    assert found["source_name"] == "Edward Leamer"
+    assert (found["content"]["text"], found["quote_type"]) == ("The risk,", "direct")
+
+
+def test_verb_conjoined_to_a_passive_shares_its_subject(trained_nlp, attribution):
+    text = "Mr. Trump was forced into damage control and said that his words were twisted."
+    assert cues(annotate(trained_nlp, text, attribution))["said"]["source_name"] == "Trump"
+
+
 def test_passive_agent_is_the_source(trained_nlp, attribution):
     found = cues(annotate(trained_nlp, "The plan was criticized by Democrats on Monday.",
                           attribution))["was criticized"]
