@@ -199,7 +199,10 @@ def load_lexicon(path: Path) -> Lexicon:
     nouns: dict[str, CueEntry] = {}
     for index, raw in enumerate(data.get("nouns") or []):
         _check_entry(raw, path, "nouns", index, ("lemma", "stance", "category"))
-        nouns[raw["lemma"]] = CueEntry(raw["lemma"], raw["stance"], raw["category"])
+        preps = tuple(raw["requires"].split("|")) if raw.get("requires") else ()
+        nouns[raw["lemma"]] = CueEntry(
+            raw["lemma"], raw["stance"], raw["category"], particles=preps
+        )
     phrases: dict[str, list[tuple[tuple[str, ...], CueEntry]]] = {}
     for index, raw in enumerate(data.get("phrases") or []):
         _check_entry(raw, path, "phrases", index, ("phrase", "stance", "category", "role"))
@@ -535,7 +538,10 @@ class CueFinder:
         if entry is None:
             return None
         children = list(token.children)
-        if not any(c.dep_ in ("prep", "acl", "ccomp", "relcl", "poss") for c in children):
+        if entry.particles:
+            if not any(c.dep_ == "prep" and c.lower_ in entry.particles for c in children):
+                return None
+        elif not any(c.dep_ in ("prep", "acl", "ccomp", "relcl", "poss") for c in children):
             return None
         cue = Cue(token.idx, token.idx + len(token), entry, token)
         speaker = next((c for c in children if c.dep_ == "poss"), None)
