@@ -25,13 +25,21 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from annotator import Annotation, Annotator, ConfigError, find_quotes, hookimpl, sub_span
+from annotator import (
+    Annotation,
+    Annotator,
+    ConfigError,
+    Quote,
+    find_quotes,
+    hookimpl,
+    sub_span,
+)
 from annotator.schema import load_schema
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
-    from annotator import Article, Quote
+    from annotator import Article
 
 BUILTIN_LEXICON = Path(__file__).parent / "lexicons" / "attribution.yaml"
 LEXICON_KIND = "cue-lexicon"
@@ -65,6 +73,7 @@ ROLE_NOUNS = frozenset(
 SHORT_QUOTE_WORDS = 4
 SPEAKER_GAP = re.compile(r"[\s,—–-]*(?:(?:[A-Z][\w’'.-]*\s*){1,4}|(?:he|she|they|we|I)\s+)")
 NEARBY_QUOTE_CHARS = 60
+DOUBLE_APOSTROPHES = re.compile(r"''(?!')")
 # "said", "told reporters on Sunday:", "said in a statement," then the quote
 CUE_TO_QUOTE_GAP = re.compile(r"(?:\s+[\w’'.-]+){0,6}[\s,:—–-]*")
 
@@ -275,7 +284,7 @@ class Attribution(Annotator):
 
     def annotate(self, article: Article, doc: Doc) -> Iterator[Annotation]:
         text = article.text
-        analysis = DocAnalysis(doc, text, find_quotes(text))
+        analysis = DocAnalysis(doc, text, article_quotes(text))
         cues = CueFinder(self.lexicon, analysis, self.settings["skip_cues_in_quotes"]).find()
         for cue in cues:
             yield self._cue_annotation(cue, analysis)
@@ -989,6 +998,28 @@ class CueFinder:
             if any(quote.content_start <= h.idx < quote.content_end for h in heads):
                 return self.a.text[quote.start : quote.end]
         return None
+
+
+def article_quotes(text: str) -> list[Quote]:
+    """``find_quotes``, also pairing the doubled apostrophes some wires and the New York
+    Times archive use for double quotes (''like this''), which it reads as empty pairs."""
+    if "''" not in text:
+        return find_quotes(text)
+
+    def as_double_quote(match: re.Match[str]) -> str:
+        opens = match.start() == 0 or text[match.start() - 1].isspace() or (
+            text[match.start() - 1] in "([—–-"
+        )
+        return '" ' if opens else ' "'
+
+    quotes = []
+    for quote in find_quotes(DOUBLE_APOSTROPHES.sub(as_double_quote, text)):
+        opened = text.startswith("''", quote.start)
+        closed = quote.balanced and text.startswith("''", quote.end - 2)
+        content_start = quote.content_start + opened
+        content_end = max(content_start, quote.content_end - closed)
+        quotes.append(Quote(quote.start, quote.end, content_start, content_end, quote.balanced))
+    return quotes
 
 
 def hedge_annotations(lexicon: Lexicon, text: str, analysis: DocAnalysis) -> Iterator[Annotation]:

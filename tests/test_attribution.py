@@ -247,6 +247,15 @@ def test_colon_dash_and_guillemet_quotes_after_the_cue(trained_nlp, attribution,
     assert found["quote_type"] == "direct"
 
 
+def test_doubled_apostrophe_quotes_pair_and_hide_their_cues(trained_nlp, attribution):
+    text = "''I said we would win this race, and we will,'' Mr. Biden said on Monday."
+    records = annotate(trained_nlp, text, attribution)
+    found = cues(records)
+    assert list(found) == ["said"] and len(records) == 1
+    assert found["said"]["content"]["text"] == "I said we would win this race, and we will,"
+    assert found["said"]["source_name"] == "Biden"
+
+
 def test_indirect_and_mixed_content(trained_nlp, attribution):
     indirect = cues(annotate(trained_nlp, "Trump said that Ukraine started the war.",
                              attribution))["said"]
