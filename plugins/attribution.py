@@ -73,7 +73,7 @@ ROLE_NOUNS = frozenset(
 SHORT_QUOTE_WORDS = 4
 SPEAKER_GAP = re.compile(r"[\s,—–-]*(?:(?:[A-Z][\w’'.-]*\s*){1,4}|(?:he|she|they|we|I)\s+)")
 NEARBY_QUOTE_CHARS = 60
-DOUBLE_APOSTROPHES = re.compile(r"''(?!')")
+DOUBLED_MARKS = re.compile(r"``|''(?!')")
 # "said", "told reporters on Sunday:", "said in a statement," then the quote
 CUE_TO_QUOTE_GAP = re.compile(r"(?:\s+[\w’'.-]+){0,6}[\s,:—–-]*")
 
@@ -475,6 +475,7 @@ class CueFinder:
         self.skip_in_quotes = skip_in_quotes
 
     def find(self) -> list[Cue]:
+        """Every cue in document order, outside long direct quotes, with its stance."""
         cues: list[Cue] = []
         taken: set[int] = set()
         doc = self.a.doc
@@ -1001,20 +1002,27 @@ class CueFinder:
 
 
 def article_quotes(text: str) -> list[Quote]:
-    """``find_quotes``, also pairing the doubled apostrophes some wires and the New York
-    Times archive use for double quotes (''like this''), which it reads as empty pairs."""
-    if "''" not in text:
+    """``find_quotes``, also pairing the doubled marks that the New York Times archive
+    (''like this'') and Penn-Treebank text (``like this'') use for double quotes, which
+    it reads as empty pairs or not at all."""
+    if "''" not in text and "``" not in text:
         return find_quotes(text)
 
-    def as_double_quote(match: re.Match[str]) -> str:
-        opens = match.start() == 0 or text[match.start() - 1].isspace() or (
-            text[match.start() - 1] in "([—–-"
-        )
-        return '" ' if opens else ' "'
+    chars = list(text)
+    is_open = False
+    line_start = 0
+    for match in DOUBLED_MARKS.finditer(text):
+        start = match.start()
+        if text.rfind("\n", line_start, start) >= 0:
+            is_open, line_start = False, start
+        before = text[start - 1] if start else " "
+        opens = match.group() == "``" or not is_open and (before.isspace() or before in "([—–-")
+        chars[start : start + 2] = ['"', " "] if opens else [" ", '"']
+        is_open = opens
 
     quotes = []
-    for quote in find_quotes(DOUBLE_APOSTROPHES.sub(as_double_quote, text)):
-        opened = text.startswith("''", quote.start)
+    for quote in find_quotes("".join(chars)):
+        opened = text.startswith(("''", "``"), quote.start)
         closed = quote.balanced and text.startswith("''", quote.end - 2)
         content_start = quote.content_start + opened
         content_end = max(content_start, quote.content_end - closed)
