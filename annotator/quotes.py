@@ -9,7 +9,8 @@ DOUBLE_OPENERS = "“«„"
 DOUBLE_CLOSERS = "”»"
 SINGLE_OPENER = "‘"
 SINGLE_CLOSER = "’"
-QUOTE_MARK = re.compile(r"[\"'“”«»„‘’\n]")
+QUOTE_MARK = re.compile(r"``|''|[\"'“”«»„‘’\n]")
+TREEBANK_OPENER, DOUBLED_MARK = "``", "''"  # Penn Treebank and NYT-archive double quotes
 
 
 @dataclass(frozen=True)
@@ -45,19 +46,19 @@ def _is_apostrophe(text: str, i: int) -> bool:
 def find_quotes(text: str) -> list[Quote]:
     """Every quotation in ``text``, sorted by start, nested single quotes included.
 
-    Any double opener (“ « „ ") pairs with any double closer (” » "), which
-    survives the mixed marks of copy-edited text; an opener left open at the
-    end of a line closes there, unbalanced.
+    Any double opener (“ « „ " ``) pairs with any double closer (” » " ''),
+    which survives the mixed marks of copy-edited text and archive text that
+    doubles its marks; an opener left open at the end of a line closes there,
+    unbalanced.
     """
     quotes: list[Quote] = []
-    stack: list[tuple[str, int]] = []  # (kind, index of opening mark)
+    stack: list[tuple[str, int, int]] = []  # (kind, index of opening mark, its width)
 
-    def close(kind: str, end: int, balanced: bool) -> None:
+    def close(kind: str, end: int, width: int, balanced: bool = True) -> None:
         while stack:
-            open_kind, start = stack.pop()
+            open_kind, start, open_width = stack.pop()
             if open_kind == kind:
-                content_end = end - 1 if balanced else end
-                quotes.append(Quote(start, end, start + 1, content_end, balanced))
+                quotes.append(Quote(start, end, start + open_width, end - width, balanced))
                 return
 
     def close_line(at: int) -> None:
@@ -65,33 +66,35 @@ def find_quotes(text: str) -> list[Quote]:
         while end > 0 and text[end - 1] in " \t\r":
             end -= 1
         while stack:
-            kind, start = stack[-1]
-            close(kind, max(end, start + 1), balanced=False)
+            kind, start, width = stack[-1]
+            close(kind, max(end, start + width), 0, balanced=False)
+
+    def straight(kind: str, i: int, width: int) -> None:
+        """A mark that may open or close: it closes an open quote of its kind unless
+        it clearly opens a nested one."""
+        open_kinds = [k for k, _, _ in stack]
+        if kind in open_kinds and not (_opens(text, i) and stack[-1][0] != kind):
+            close(kind, i + width, width)
+        elif _opens(text, i):
+            stack.append((kind, i, width))
 
     for match in QUOTE_MARK.finditer(text):
         i, mark = match.start(), match.group()
-        open_kinds = [kind for kind, _ in stack]
         if mark == "\n":
             close_line(i)
-        elif mark in DOUBLE_OPENERS:
-            stack.append(("double", i))
+        elif mark in DOUBLE_OPENERS or mark == TREEBANK_OPENER:
+            stack.append(("double", i, len(mark)))
         elif mark in DOUBLE_CLOSERS:
-            if "double" in open_kinds:
-                close("double", i + 1, balanced=True)
-        elif mark == '"':
-            if "double" in open_kinds and not (_opens(text, i) and stack[-1][0] != "double"):
-                close("double", i + 1, balanced=True)
-            else:
-                stack.append(("double", i))
+            if any(kind == "double" for kind, _, _ in stack):
+                close("double", i + 1, 1)
+        elif mark in ('"', DOUBLED_MARK):
+            straight("double", i, len(mark))
         elif mark == SINGLE_OPENER:
-            stack.append(("single", i))
-        elif mark in (SINGLE_CLOSER, "'"):
-            if _is_apostrophe(text, i):
+            stack.append(("single", i, 1))
+        elif not _is_apostrophe(text, i):  # ’ or '
+            if mark == SINGLE_CLOSER and not any(kind == "single" for kind, _, _ in stack):
                 continue
-            if "single" in open_kinds and not (mark == "'" and _opens(text, i)):
-                close("single", i + 1, balanced=True)
-            elif mark == "'" and _opens(text, i):
-                stack.append(("single", i))
+            straight("single", i, 1)
     close_line(len(text))
     # Unbalanced single marks are usually apostrophes (Ukrainians’ future): drop them.
     kept = [q for q in quotes if q.balanced or text[q.start] not in "'‘"]

@@ -21,6 +21,9 @@ def contents(text: str) -> list[str]:
         ("as potentially “promising.» Then", ["promising."]),
         ("Zelensky’s aides said it’s the Ukrainians’ future.", []),
         ("He called it 'a farce' again.", ["a farce"]),
+        ("He said ``we will win'' and left.", ["we will win"]),
+        ("''We will win,'' he said, citing ''progress.''", ["We will win,", "progress."]),
+        ('A 5" screen, he said "fine".', ["fine"]),
     ],
 )
 def test_pairs(text, expected):
