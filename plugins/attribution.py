@@ -759,7 +759,7 @@ class CueFinder:
     def _fill_verb_source(self, cue: Cue, token: Token) -> None:
         if cue.entry.category == "evidential_hedge" or (
             token.tag_ == "VBN" and token.dep_ in ("advcl", "acl") and not any(
-                c.dep_ == "agent" for c in token.children
+                c.dep_ in ("agent", "nsubj", "aux", "auxpass") for c in token.children
             )
         ):
             return  # "X seems to ...", "Asked about it, X said": no speaker of its own
@@ -793,12 +793,18 @@ class CueFinder:
                 subject_deps = ("nsubj", "csubj") if verb is token else (
                     "nsubj", "csubj", "nsubjpass"  # "X was forced ... and said": X speaks
                 )
-                for child in verb.children:
-                    if child.dep_ not in subject_deps or child.lower_ == "there":
-                        continue
+                subjects = [c for c in verb.children
+                            if c.dep_ in subject_deps and c.lower_ != "there"]
+                if subjects:
+                    # the nearest: a missed sentence break can leave two subjects
+                    child = min(subjects, key=lambda c: abs(c.i - verb.i))
                     if child.lower_ in RELATIVE_PRONOUNS and verb.dep_ == "relcl":
                         return verb.head  # "results that show ...": the antecedent speaks
                     return child
+                if verb is token and token.i > 0 and token.nbor(-1).head.i == token.i and (
+                    token.nbor(-1).pos_ == "PROPN"
+                ):
+                    return token.nbor(-1)  # "Bozell answers", parsed as a compound
             if verb.dep_ in ("relcl", "acl") and verb.head.pos_ in ("PROPN", "PRON") or (
                 verb.dep_ == "relcl" and verb.head.pos_ == "NOUN"
             ):

@@ -309,6 +309,11 @@ def test_verb_conjoined_to_a_passive_shares_its_subject(trained_nlp, attribution
     assert cues(annotate(trained_nlp, text, attribution))["said"]["source_name"] == "Trump"
 
 
+def test_subordinate_perfect_keeps_its_subject(trained_nlp, attribution):
+    text = "While Comey has said that he makes recommendations, Lewandowski disagreed."
+    assert cues(annotate(trained_nlp, text, attribution))["has said"]["source_name"] == "Comey"
+
+
 def test_passive_agent_is_the_source(trained_nlp, attribution):
     found = cues(annotate(trained_nlp, "The plan was criticized by Democrats on Monday.",
                           attribution))["was criticized"]
