@@ -560,6 +560,10 @@ class CueFinder:
                 if child.dep_ == "prep" and child.lower_ in ("by", "from"):
                     speaker = next((t for t in child.children if t.dep_ == "pobj"), None)
                     break
+        if speaker is None and token.dep_ in ("dobj", "pobj"):
+            governor = token.head if token.dep_ == "dobj" else token.head.head
+            if governor.pos_ == "VERB":  # "made the suggestion", "rose to the defense of"
+                speaker = self._find_subject(governor)
         if speaker is not None:
             cue.source, cue.source_head = self._np_span(speaker), speaker
         for child in children:
@@ -779,6 +783,10 @@ class CueFinder:
         (ccomp) is skipped: in "asserted that Ukraine started the war and contradicted
         polls by claiming ...", "claiming" belongs to the speaker, not to "Ukraine".
         """
+        for child in token.children:
+            if child.dep_ == "agent":  # "was criticized by X", "Asked by Matt Lauer"
+                objects = [t for t in child.children if t.dep_ == "pobj"]
+                return objects[0] if objects else None
         verb = token
         for _ in range(8):
             passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children)
@@ -816,14 +824,14 @@ class CueFinder:
         return self._inverted_subject(token)
 
     def _inverted_subject(self, token: Token) -> Token | None:
-        """'“…,” said Edward Leamer, an economist': right after a quote, the parser often
-        attaches the speaker of an inverted reporting verb elsewhere; take the name that
-        follows the verb."""
+        """'“…,” said Edward Leamer, an economist' or '…, reported the Washington Examiner':
+        after a quote or a comma, the parser often attaches the speaker of an inverted
+        reporting verb elsewhere; take the name that follows the verb."""
         index = bisect_right(self.a.quote_starts, token.idx)
         ended = [q for q in self.a.quotes[max(0, index - 3) : index] if q.end <= token.idx]
-        if not ended or self.a.text[ended[-1].end : token.idx].strip(" ,") or (
-            token.i + 1 >= len(token.doc)
-        ):
+        after_quote = bool(ended) and not self.a.text[ended[-1].end : token.idx].strip(" ,")
+        after_comma = token.i > 0 and token.nbor(-1).text == ","
+        if not (after_quote or after_comma) or token.i + 1 >= len(token.doc):
             return None
         name = token.nbor(1)
         if name.pos_ not in ("PROPN", "NOUN", "DET"):

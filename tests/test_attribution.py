@@ -314,6 +314,12 @@ def test_subordinate_perfect_keeps_its_subject(trained_nlp, attribution):
     assert cues(annotate(trained_nlp, text, attribution))["has said"]["source_name"] == "Comey"
 
 
+def test_noun_cue_after_a_light_verb_takes_the_verbs_subject(trained_nlp, attribution):
+    text = "Senator Harry Reid made the suggestion that Trump should get fake briefings."
+    found = cues(annotate(trained_nlp, text, attribution))["suggestion"]
+    assert found["source_name"] == "Harry Reid"
+
+
 def test_passive_agent_is_the_source(trained_nlp, attribution):
     found = cues(annotate(trained_nlp, "The plan was criticized by Democrats on Monday.",
                           attribution))["was criticized"]
