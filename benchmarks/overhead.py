@@ -4,14 +4,16 @@ Prints ratios (annotator time / parse time), which survive a noisy shared machin
 better than seconds. Targets from the issues: attribution <= 0.15, loaded_terms and
 sentiment <= 0.10.
 
-    python benchmarks/overhead.py [--articles 100] [--repeat 3] [--model NAME] [--config FILE]
+    python benchmarks/overhead.py [--corpus ptc|polnear] [--articles 100] [--repeat 3]
+                                  [--model NAME] [--config FILE]
 
 An annotator's time covers ``annotate`` and ``summarize``, as in a real run;
 ``--config`` takes a TOML file with ``[tool.annotator.<name>]`` settings (for example
 ``topic_mask = true`` for sentiment).
 
-The corpus is the PTC training articles when ../shared/gold is beside the project,
-else the seeds repeated, so it always has --articles articles (at least 80).
+The corpus is the PTC training articles (or, with --corpus polnear, the
+attribution-dense PolNeAR texts) when ../shared/gold is beside the project, else
+the seeds repeated, so it always has --articles articles (at least 80).
 """
 
 from __future__ import annotations
@@ -27,13 +29,14 @@ from annotator.pipeline import annotate_articles, annotation_record, load_nlp
 from annotator.plugins import annotator_classes, plugin_manager
 
 ROOT = Path(__file__).resolve().parent.parent
-PTC_ARTICLES = ROOT.parent / "shared" / "gold" / "ptc-train" / "articles"
+GOLD = ROOT.parent / "shared" / "gold"
+CORPORA = {"ptc": GOLD / "ptc-train" / "articles", "polnear": GOLD / "polnear-train" / "text"}
 TARGETS = {"attribution": 0.15, "loaded_terms": 0.10, "sentiment": 0.10}
 
 
-def corpus(size: int) -> tuple[str, list[Article]]:
-    if PTC_ARTICLES.is_dir():
-        paths, name = sorted(PTC_ARTICLES.glob("*.txt"))[:size], "PTC train articles"
+def corpus(choice: str, size: int) -> tuple[str, list[Article]]:
+    if CORPORA[choice].is_dir():
+        paths, name = sorted(CORPORA[choice].glob("*.txt"))[:size], f"{choice} train texts"
     else:
         paths, name = sorted((ROOT / "seeds").glob("*.txt")), "seeds, repeated"
     texts = [p.read_text(encoding="utf-8") for p in paths]
@@ -52,6 +55,8 @@ def best_of(repeat: int, run: Callable[[], object]) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", choices=sorted(CORPORA), default="ptc",
+                        help="gold texts to time on (default ptc; seeds when gold is absent)")
     parser.add_argument("--articles", type=int, default=100, help="at least 80 (default 100)")
     parser.add_argument("--repeat", type=int, default=3, help="best of N timings (default 3)")
     parser.add_argument("--model", help="spaCy pipeline (default: the installed English one)")
@@ -61,7 +66,7 @@ def main() -> None:
         parser.error("--articles must be at least 80")
 
     nlp = load_nlp(options.model)
-    name, articles = corpus(options.articles)
+    name, articles = corpus(options.corpus, options.articles)
     texts = [a.text for a in articles]
     nlp("warm up")
     parse = best_of(options.repeat, lambda: list(nlp.pipe(texts)))

@@ -73,7 +73,6 @@ ROLE_NOUNS = frozenset(
 SHORT_QUOTE_WORDS = 4
 SPEAKER_GAP = re.compile(r"[\s,—–-]*(?:(?:[A-Z][\w’'.-]*\s*){1,4}|(?:he|she|they|we|I)\s+)")
 NEARBY_QUOTE_CHARS = 60
-DOUBLED_MARKS = re.compile(r"``|''(?!')")
 # "said", "told reporters on Sunday:", "said in a statement," then the quote
 CUE_TO_QUOTE_GAP = re.compile(r"(?:\s+[\w’'.-]+){0,6}[\s,:—–-]*")
 
@@ -284,7 +283,7 @@ class Attribution(Annotator):
 
     def annotate(self, article: Article, doc: Doc) -> Iterator[Annotation]:
         text = article.text
-        analysis = DocAnalysis(doc, text, article_quotes(text))
+        analysis = DocAnalysis(doc, text, find_quotes(text))
         cues = CueFinder(self.lexicon, analysis, self.settings["skip_cues_in_quotes"]).find()
         for cue in cues:
             yield self._cue_annotation(cue, analysis)
@@ -1013,35 +1012,6 @@ class CueFinder:
             if any(quote.content_start <= h.idx < quote.content_end for h in heads):
                 return self.a.text[quote.start : quote.end]
         return None
-
-
-def article_quotes(text: str) -> list[Quote]:
-    """``find_quotes``, also pairing the doubled marks that the New York Times archive
-    (''like this'') and Penn-Treebank text (``like this'') use for double quotes, which
-    it reads as empty pairs or not at all."""
-    if "''" not in text and "``" not in text:
-        return find_quotes(text)
-
-    chars = list(text)
-    is_open = False
-    line_start = 0
-    for match in DOUBLED_MARKS.finditer(text):
-        start = match.start()
-        if text.rfind("\n", line_start, start) >= 0:
-            is_open, line_start = False, start
-        before = text[start - 1] if start else " "
-        opens = match.group() == "``" or not is_open and (before.isspace() or before in "([—–-")
-        chars[start : start + 2] = ['"', " "] if opens else [" ", '"']
-        is_open = opens
-
-    quotes = []
-    for quote in find_quotes("".join(chars)):
-        opened = text.startswith(("''", "``"), quote.start)
-        closed = quote.balanced and text.startswith("''", quote.end - 2)
-        content_start = quote.content_start + opened
-        content_end = max(content_start, quote.content_end - closed)
-        quotes.append(Quote(quote.start, quote.end, content_start, content_end, quote.balanced))
-    return quotes
 
 
 def hedge_annotations(lexicon: Lexicon, text: str, analysis: DocAnalysis) -> Iterator[Annotation]:

@@ -9,7 +9,6 @@ import pytest
 from annotator_plugins.attribution import (
     BUILTIN_LEXICON,
     Attribution,
-    article_quotes,
     inflections,
     load_lexicon,
 )
@@ -255,12 +254,6 @@ def test_doubled_apostrophe_quotes_pair_and_hide_their_cues(trained_nlp, attribu
     assert list(found) == ["said"] and len(records) == 1
     assert found["said"]["content"]["text"] == "I said we would win this race, and we will,"
     assert found["said"]["source_name"] == "Biden"
-
-
-def test_treebank_quote_marks_pair():
-    text = "It was called `` the best '' by some, and ''I will go,'' he said."
-    pairs = [text[q.content_start : q.content_end] for q in article_quotes(text)]
-    assert pairs == [" the best ", "I will go,"]
 
 
 def test_indirect_and_mixed_content(trained_nlp, attribution):

@@ -22,6 +22,8 @@ def contents(text: str) -> list[str]:
         ("Zelensky’s aides said it’s the Ukrainians’ future.", []),
         ("He called it 'a farce' again.", ["a farce"]),
         ("He said ``we will win'' and left.", ["we will win"]),
+        ("It was called `` the best '' by some, and ''I will go,'' he said.",
+         [" the best ", "I will go,"]),
         ("''We will win,'' he said, citing ''progress.''", ["We will win,", "progress."]),
         ('A 5" screen, he said "fine".', ["fine"]),
     ],
