@@ -7,6 +7,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 from .annotation import Annotation, Annotator, sub_span
 from .article import Article
+from .data_file import read_data_file
 from .errors import AnnotatorError, ConfigError, InputError, ModelError, PluginError
 from .hookspecs import hookimpl
 from .quotes import Quote, find_quotes
@@ -29,5 +30,6 @@ __all__ = [
     "__version__",
     "find_quotes",
     "hookimpl",
+    "read_data_file",
     "sub_span",
 ]

@@ -23,8 +23,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
-
 from annotator import (
     Annotation,
     Annotator,
@@ -32,6 +30,7 @@ from annotator import (
     Quote,
     find_quotes,
     hookimpl,
+    read_data_file,
     sub_span,
 )
 from annotator.schema import load_schema
@@ -151,18 +150,6 @@ def inflections(lemma: str) -> set[str]:
     return forms
 
 
-def _read_yaml(path: Path) -> dict[str, Any]:
-    try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
-    except OSError as error:
-        raise ConfigError(f"{path}: cannot read cue lexicon: {error.strerror}") from error
-    except yaml.YAMLError as error:
-        raise ConfigError(f"{path}: not valid YAML: {error}".splitlines()[0]) from error
-    if not isinstance(data, dict) or data.get("kind") != LEXICON_KIND:
-        raise ConfigError(f"{path}: not a cue lexicon: the top level needs 'kind: {LEXICON_KIND}'")
-    return data
-
-
 def _check_entry(raw: Any, path: Path, section: str, index: int, keys: tuple[str, ...]) -> None:
     where = f"{path}: {section} entry {index + 1}"
     if not isinstance(raw, dict):
@@ -190,7 +177,7 @@ def _compile(pattern: str, path: Path) -> re.Pattern[str]:
 
 def load_lexicon(path: Path) -> Lexicon:
     """Read and compile a cue lexicon, raising ConfigError with the file and entry on problems."""
-    data = _read_yaml(path)
+    data = read_data_file(path, LEXICON_KIND)
     by_lemma: dict[str, CueEntry] = {}
     by_form: dict[str, CueEntry] = {}
     for index, raw in enumerate(data.get("verbs") or []):

@@ -16,9 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
-
-from annotator import Annotation, Annotator, ConfigError, hookimpl
+from annotator import Annotation, Annotator, ConfigError, hookimpl, read_data_file
 from annotator.schema import load_schema
 
 if TYPE_CHECKING:
@@ -28,6 +26,7 @@ if TYPE_CHECKING:
 
 BUILTIN_RULES = Path(__file__).parent / "lexicons" / "boilerplate.yaml"
 KINDS = frozenset(load_schema("attributes/boilerplate.json")["properties"]["kind"]["enum"])
+RULES_KIND = "boilerplate-rules"
 REQUIRED_RULE_FIELDS = ("id", "kind", "pattern", "max_words", "rationale", "source")
 RULE_FIELDS = frozenset({*REQUIRED_RULE_FIELDS, "case_sensitive"})
 WORD = re.compile(r"\w+(?:['’]\w+)*")
@@ -50,11 +49,8 @@ class Rule:
 
 def read_rules(path: Path) -> list[Rule]:
     """The rules of one YAML file, checked: every field present, kinds known, ids unique."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as error:
-        raise ConfigError(f"{path}: cannot read boilerplate rules ({error})") from error
-    if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
+    data = read_data_file(path, RULES_KIND)
+    if not isinstance(data.get("rules"), list):
         raise ConfigError(f"{path}: expected a mapping with a 'rules' list")
     rules: list[Rule] = []
     for number, entry in enumerate(data["rules"], start=1):

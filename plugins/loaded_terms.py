@@ -18,9 +18,15 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
-
-from annotator import Annotation, Annotator, ConfigError, find_quotes, hookimpl, sub_span
+from annotator import (
+    Annotation,
+    Annotator,
+    ConfigError,
+    find_quotes,
+    hookimpl,
+    read_data_file,
+    sub_span,
+)
 from annotator.schema import load_schema
 
 if TYPE_CHECKING:
@@ -182,15 +188,6 @@ def _describe(raw: Any, index: int) -> str:
     return f"entry {index + 1}" + (f" ({label!r})" if label else "")
 
 
-def _read_yaml(path: Path) -> Any:
-    try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
-    except OSError as error:
-        raise ConfigError(f"{path}: cannot read lexicon: {error.strerror}") from error
-    except yaml.YAMLError as error:
-        raise ConfigError(f"{path}: not valid YAML: {error}".splitlines()[0]) from error
-
-
 def lint_lexicon(path: str | Path, known_categories: dict[str, str] | None = None) -> list[str]:
     """Every problem in a lexicon file, one line each naming the file and entry; [] if clean.
 
@@ -199,12 +196,14 @@ def lint_lexicon(path: str | Path, known_categories: dict[str, str] | None = Non
     and patterns that can never match, and duplicate terms.
     """
     path = Path(path)
-    return _lint(path, _read_yaml(path), known_categories)
+    try:
+        data = read_data_file(path, LEXICON_KIND)
+    except ConfigError as error:
+        return [str(error)]
+    return _lint(path, data, known_categories)
 
 
 def _lint(path: Path, data: Any, known_categories: dict[str, str] | None) -> list[str]:
-    if not isinstance(data, dict) or data.get("kind") != LEXICON_KIND:
-        return [f"{path}: not a lexicon: the top level needs 'kind: {LEXICON_KIND}'"]
     problems = []
     if not isinstance(data.get("name"), str) or not data["name"].strip():
         problems.append(f"{path}: missing 'name'")
@@ -242,7 +241,7 @@ def _lint(path: Path, data: Any, known_categories: dict[str, str] | None) -> lis
 def read_lexicon(path: str | Path, known_categories: dict[str, str] | None = None) -> Lexicon:
     """Load and compile a lexicon; any lint problem raises ConfigError naming file and entry."""
     path = Path(path)
-    data = _read_yaml(path)
+    data = read_data_file(path, LEXICON_KIND)
     problems = _lint(path, data, known_categories)
     if problems:
         more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
@@ -663,7 +662,7 @@ class LoadedTerms(Annotator):
 
 def _lint_main(argv: list[str]) -> int:
     """Lint lexicon files named on the command line; exit 1 if any has problems."""
-    builtin = _read_yaml(BUILTIN_LEXICON).get("categories") or {}
+    builtin = read_data_file(BUILTIN_LEXICON, LEXICON_KIND).get("categories") or {}
     problems = [p for path in argv for p in lint_lexicon(path, builtin)]
     for problem in problems:
         print(problem)

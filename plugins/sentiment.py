@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
 from rapidfuzz import fuzz
 from vaderSentiment.vaderSentiment import (
     B_INCR,
@@ -32,7 +31,15 @@ from vaderSentiment.vaderSentiment import (
     normalize,
 )
 
-from annotator import Annotation, Annotator, ConfigError, find_quotes, hookimpl, sub_span
+from annotator import (
+    Annotation,
+    Annotator,
+    ConfigError,
+    find_quotes,
+    hookimpl,
+    read_data_file,
+    sub_span,
+)
 from annotator.schema import load_schema
 
 if TYPE_CHECKING:
@@ -740,12 +747,7 @@ def _tree_distance(anchor: dict[int, int], token: Token) -> int:
 
 def load_topic_mask(path: Path) -> dict[str, dict[str, Any]]:
     """The mask's entries by word; a malformed file is a ConfigError naming it."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as error:
-        raise ConfigError(f"topic mask {path}: {error}") from error
-    if not isinstance(data, dict) or data.get("kind") != TOPIC_MASK_KIND:
-        raise ConfigError(f"topic mask {path}: expected a mapping with kind: {TOPIC_MASK_KIND}")
+    data = read_data_file(path, TOPIC_MASK_KIND)
     entries: dict[str, dict[str, Any]] = {}
     for number, entry in enumerate(data.get("entries") or [], 1):
         missing = [k for k in ("word", "category", "rationale", "source") if not entry.get(k)]
@@ -757,12 +759,7 @@ def load_topic_mask(path: Path) -> dict[str, dict[str, Any]]:
 
 def load_supplement(path: Path) -> dict[str, float]:
     """Word -> valence from a valence-list file (groups of words sharing one valence)."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as error:
-        raise ConfigError(f"valence list {path}: {error}") from error
-    if not isinstance(data, dict) or data.get("kind") != SUPPLEMENT_KIND:
-        raise ConfigError(f"valence list {path}: expected a mapping with kind: {SUPPLEMENT_KIND}")
+    data = read_data_file(path, SUPPLEMENT_KIND)
     valences: dict[str, float] = {}
     for number, group in enumerate(data.get("groups") or [], 1):
         missing = [

@@ -117,16 +117,25 @@ def test_every_builtin_rule_explains_itself() -> None:
 def test_unknown_kind_in_a_rules_file_is_a_config_error(tmp_path: Path) -> None:
     rules = tmp_path / "rules.yaml"
     rules.write_text(
-        "rules:\n  - {id: x, kind: footer, pattern: 'x', max_words: 1, rationale: r, source: s}\n"
+        "kind: boilerplate-rules\nrules:\n"
+        "  - {id: x, kind: footer, pattern: 'x', max_words: 1, rationale: r, source: s}\n"
     )
     with pytest.raises(ConfigError, match="unknown kind 'footer'"):
+        Boilerplate(rules_file=str(rules))
+
+
+def test_a_rules_file_without_its_kind_is_a_config_error(tmp_path: Path) -> None:
+    rules = tmp_path / "rules.yaml"
+    rules.write_text("rules: []\n")
+    with pytest.raises(ConfigError, match="needs 'kind: boilerplate-rules'"):
         Boilerplate(rules_file=str(rules))
 
 
 def test_a_custom_rules_file_replaces_the_builtin_rules(tmp_path: Path) -> None:
     rules = tmp_path / "rules.yaml"
     rules.write_text(
-        "rules:\n  - id: listen\n    kind: promotion\n    pattern: 'listen to this article'\n"
+        "kind: boilerplate-rules\nrules:\n"
+        "  - id: listen\n    kind: promotion\n    pattern: 'listen to this article'\n"
         "    max_words: 4\n    rationale: audio player label\n    source: test\n"
     )
     annotator = Boilerplate(rules_file=str(rules))

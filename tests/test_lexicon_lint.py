@@ -87,7 +87,7 @@ def test_broken_entry_is_rejected(tmp_path: Path, entry: str, problem: str):
 @pytest.mark.parametrize(
     ("header", "problem"),
     [
-        ("kind: word-list\n", "not a lexicon"),
+        ("kind: word-list\n", "not a term-lexicon file"),
         ("kind: term-lexicon\nname: x\nversion: one\nentries: [{term: a, category: c, "
          "rationale: r, source: s}]\ncategories: {c: C}\n", "'version' must be semver"),
         ("kind: term-lexicon\nname: x\nversion: 1.0.0\nentries: []\n", "non-empty list"),

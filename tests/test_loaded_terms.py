@@ -275,7 +275,7 @@ def test_broken_user_lexicon_is_one_clear_config_error(tmp_path):
 
 
 def test_missing_lexicon_file_is_a_config_error(tmp_path):
-    with pytest.raises(ConfigError, match="cannot read lexicon"):
+    with pytest.raises(ConfigError, match="cannot read"):
         LoadedTerms(extra_lexicons=[str(tmp_path / "absent.yaml")])
 
 

@@ -279,9 +279,9 @@ def test_mask_entries_are_documented_vader_words():
 @pytest.mark.parametrize(
     ("content", "problem"),
     [
-        ("kind: term-lexicon\nentries: []\n", "expected a mapping with kind: word-list"),
+        ("kind: term-lexicon\nentries: []\n", "not a word-list file"),
         ("kind: word-list\nentries:\n  - {word: war, category: x}\n", "lacks rationale, source"),
-        ("kind: [unclosed\n", "topic mask"),
+        ("kind: [unclosed\n", "not valid YAML"),
     ],
 )
 def test_broken_mask_file_is_a_config_error(tmp_path, content, problem):
