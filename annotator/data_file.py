@@ -9,6 +9,8 @@ import yaml
 
 from .errors import ConfigError
 
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML has it
+
 
 def read_data_file(path: Path, kind: str) -> dict[str, Any]:
     """The top-level mapping of a YAML data file that declares ``kind: <kind>``.
@@ -17,7 +19,7 @@ def read_data_file(path: Path, kind: str) -> dict[str, Any]:
     ConfigError in one line naming the file.
     """
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
     except OSError as error:
         raise ConfigError(f"{path}: cannot read ({error.strerror})") from error
     except UnicodeDecodeError as error:
