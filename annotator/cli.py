@@ -169,7 +169,7 @@ def run(
                 )
             failures += bool(record["errors"])
             rows.append(record)
-    if not quiet:
+    if rows and not quiet:
         click.echo(summary_table(rows, [a.name for a in annotators]))
     click.echo(f"{len(rows)} article(s) written to {output}/, {failures} failure(s)", err=True)
     sys.exit(1 if failures else 0)
