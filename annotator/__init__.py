@@ -11,6 +11,7 @@ from .data_file import read_data_file
 from .errors import AnnotatorError, ConfigError, InputError, ModelError, PluginError
 from .hookspecs import hookimpl
 from .quotes import Quote, find_quotes
+from .schema import load_schema
 
 try:
     __version__ = version("annotator")
@@ -30,6 +31,7 @@ __all__ = [
     "__version__",
     "find_quotes",
     "hookimpl",
+    "load_schema",
     "read_data_file",
     "sub_span",
 ]

@@ -30,10 +30,10 @@ from annotator import (
     Quote,
     find_quotes,
     hookimpl,
+    load_schema,
     read_data_file,
     sub_span,
 )
-from annotator.schema import load_schema
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token

@@ -16,8 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from annotator import Annotation, Annotator, ConfigError, hookimpl, read_data_file
-from annotator.schema import load_schema
+from annotator import Annotation, Annotator, ConfigError, hookimpl, load_schema, read_data_file
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc

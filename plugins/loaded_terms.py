@@ -24,10 +24,10 @@ from annotator import (
     ConfigError,
     find_quotes,
     hookimpl,
+    load_schema,
     read_data_file,
     sub_span,
 )
-from annotator.schema import load_schema
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
