@@ -10,7 +10,6 @@ while every offset still points into the original article text.
 
 from __future__ import annotations
 
-import json
 import math
 import re
 import statistics
@@ -25,7 +24,7 @@ from rapidfuzz import fuzz
 from . import __version__
 from .errors import InputError
 from .quotes import find_quotes
-from .schema import file_problems, load_schema, schema_problems
+from .schema import load_schema, read_record, schema_problems
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -82,10 +81,9 @@ def load_records(directory: Path) -> list[tuple[Path, dict[str, Any]]]:
     loaded = []
     seen: dict[str, Path] = {}
     for path in paths:
-        problems = file_problems(path)
+        record, problems = read_record(path)
         if problems:
             raise InputError(f"{problems[0].line(str(path))} (not a valid annotation record)")
-        record = json.loads(path.read_text(encoding="utf-8"))
         article_id = record["article"]["id"]
         if article_id in seen:
             raise InputError(f"{path}: article id {article_id!r} is also in {seen[article_id]}")

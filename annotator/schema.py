@@ -150,16 +150,24 @@ def record_problems(
     return problems
 
 
+def read_record(
+    path: Path, attribute_schemas: Mapping[str, Mapping[str, Any]] | None = None
+) -> tuple[Any, list[Problem]]:
+    """One annotation file, parsed, with its problems (unreadable or malformed JSON too)."""
+    try:
+        record = json.loads(path.read_bytes().decode("utf-8"))
+    except OSError as error:
+        return None, [Problem("", f"cannot read ({error.strerror})")]
+    except UnicodeDecodeError:
+        return None, [Problem("", "not UTF-8")]
+    except json.JSONDecodeError as error:
+        at = f"line {error.lineno} column {error.colno}"
+        return None, [Problem("", f"not JSON: {error.msg} at {at}")]
+    return record, record_problems(record, attribute_schemas)
+
+
 def file_problems(
     path: Path, attribute_schemas: Mapping[str, Mapping[str, Any]] | None = None
 ) -> list[Problem]:
     """Problems with one annotation file, including unreadable or malformed JSON."""
-    try:
-        record = json.loads(path.read_bytes().decode("utf-8"))
-    except OSError as error:
-        return [Problem("", f"cannot read ({error.strerror})")]
-    except UnicodeDecodeError:
-        return [Problem("", "not UTF-8")]
-    except json.JSONDecodeError as error:
-        return [Problem("", f"not JSON: {error.msg} at line {error.lineno} column {error.colno}")]
-    return record_problems(record, attribute_schemas)
+    return read_record(path, attribute_schemas)[1]
