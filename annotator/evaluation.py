@@ -233,10 +233,13 @@ class Relation:
 
 @dataclass(frozen=True)
 class AttributionText:
+    """One brat text: the reference annotator's relations, and any other annotators'."""
+
     id: str
     text: str
     path: str
     relations: tuple[Relation, ...]
+    other_annotators: tuple[tuple[Relation, ...], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -350,7 +353,8 @@ def read_brat(folder: Path) -> Gold:
     """A brat attribution corpus: ``text/<name>.txt`` and ``attributions/<name>_<who>.ann``.
 
     Where several annotators annotated one text, the file of the annotator whose id sorts
-    first is used, so every text is scored against exactly one human's annotation.
+    first is the reference, so every text is scored against exactly one human's annotation;
+    the other files are kept to measure human agreement.
     """
     text_dir, ann_dir = folder / "text", folder / "attributions"
     for needed in (text_dir, ann_dir):
@@ -369,14 +373,16 @@ def read_brat(folder: Path) -> Gold:
             continue
         shared += len(anns) > 1
         text = read_text(text_path)
-        relations = parse_brat(read_text(anns[0]), text, str(anns[0]))
-        gold.items.append(AttributionText(text_path.stem, text, str(text_path), relations))
+        reference, *others = (parse_brat(read_text(ann), text, str(ann)) for ann in anns)
+        gold.items.append(
+            AttributionText(text_path.stem, text, str(text_path), reference, tuple(others))
+        )
     if not gold.items:
         raise InputError(f"{folder}: no text/*.txt with a matching attributions/*_<who>.ann")
     if shared:
         gold.notes.append(
             f"{shared} of {len(gold.items)} texts have several annotators' files; "
-            "the first annotator id is used"
+            "the first annotator id is the reference, the others measure human agreement"
         )
     if unannotated:
         gold.notes.append(f"{unannotated} texts have no .ann file and were skipped")
@@ -677,43 +683,87 @@ Annotations = Mapping[str, Sequence[Mapping[str, Any]]]
 """Our annotation dicts (as written to JSON) keyed by gold item id."""
 
 
+ROLES = ("cue", "source", "content")
+
+AttributionSpans = tuple[dict[str, set[Span]], set[Pair]]
+"""The spans of each role ("cue", "source", "content") in one text, and its (cue, source)
+pairs."""
+
+
+def relation_spans(relations: Iterable[Relation]) -> AttributionSpans:
+    """The spans of each role in brat relations, and their (cue, source) pairs."""
+    relations = list(relations)
+    spans = {
+        role: {Span(s.parts) for r in relations if (s := getattr(r, role))} for role in ROLES
+    }
+    pairs = {(Span(r.cue.parts), Span(r.source.parts)) for r in relations if r.cue and r.source}
+    return spans, pairs
+
+
+def our_attribution_spans(
+    annotations: Sequence[Mapping[str, Any]], config: Mapping[str, Any]
+) -> AttributionSpans:
+    """Our cue spans with their source and content sub-spans, and (cue, source) pairs."""
+    brat = config["brat"]
+    cues = selected(annotations, [Selector.from_config(brat["cue"], "brat.cue")])
+    sources = [sub_span_of(c, brat["source_attribute"]) for c in cues]
+    contents = [sub_span_of(c, brat["content_attribute"]) for c in cues]
+    cue_spans = [Span.of(c["start"], c["end"]) for c in cues]
+    spans = {
+        "cue": set(cue_spans),
+        "source": {s for s in sources if s},
+        "content": {c for c in contents if c},
+    }
+    return spans, {(c, s) for c, s in zip(cue_spans, sources, strict=True) if s}
+
+
+def attribution_scores(
+    predicted: Mapping[str, AttributionSpans],
+    expected: Mapping[str, AttributionSpans],
+    measures: tuple[str, ...] = ("any overlap", "partial"),
+    label: str = "",
+) -> list[ScoreRow]:
+    """Rows for each role by the given measures, then the triple row; ``label`` suffixes
+    each measure's name."""
+    scorers = {"any overlap": any_overlap_score, "partial": partial_overlap_score}
+    rows = []
+    for role in ROLES:
+        ours = {key: spans[role] for key, (spans, _) in predicted.items()}
+        gold = {key: spans[role] for key, (spans, _) in expected.items()}
+        rows += [ScoreRow(role, m + label, scorers[m](ours, gold)) for m in measures]
+    ours_pairs = {key: pairs for key, (_, pairs) in predicted.items()}
+    gold_pairs = {key: pairs for key, (_, pairs) in expected.items()}
+    triple = pair_overlap_score(ours_pairs, gold_pairs)
+    rows.append(ScoreRow("triple", "cue+source" + label, triple))
+    return rows
+
+
 def score_brat(
     items: Sequence[AttributionText], annotations: Annotations, config: Mapping[str, Any]
 ) -> list[ScoreRow]:
-    """Cue, source and content overlap (any and partial) and (cue, source) triple F1."""
-    brat = config["brat"]
-    cue_selector = Selector.from_config(brat["cue"], "brat.cue")
-    gold: dict[str, dict[str, set[Span]]] = {}
-    ours: dict[str, dict[str, set[Span]]] = {}
-    gold_pairs: dict[str, set[Pair]] = {}
-    our_pairs: dict[str, set[Pair]] = {}
-    for item in items:
-        gold[item.id] = {
-            role: {Span(s.parts) for r in item.relations if (s := getattr(r, role))}
-            for role in ("cue", "source", "content")
+    """Cue, source and content overlap (any and partial) and (cue, source) triple F1.
+
+    Where texts have other annotators too (PolNeAR's agreement sample), extra any-overlap
+    rows score each other annotator against the reference ("humans") and ours against the
+    same reference on the same texts ("ours"): the human ceiling beside our score.
+    """
+    expected = {item.id: relation_spans(item.relations) for item in items}
+    predicted = {
+        item.id: our_attribution_spans(annotations.get(item.id, ()), config) for item in items
+    }
+    rows = attribution_scores(predicted, expected)
+    sample = [item for item in items if item.other_annotators]
+    if sample:
+        humans = {
+            f"{item.id}#{n}": relation_spans(relations)
+            for item in sample
+            for n, relations in enumerate(item.other_annotators)
         }
-        gold_pairs[item.id] = {
-            (Span(r.cue.parts), Span(r.source.parts))
-            for r in item.relations
-            if r.cue and r.source
-        }
-        cues = selected(annotations.get(item.id, ()), [cue_selector])
-        sources = [sub_span_of(c, brat["source_attribute"]) for c in cues]
-        contents = [sub_span_of(c, brat["content_attribute"]) for c in cues]
-        cue_spans = [Span.of(c["start"], c["end"]) for c in cues]
-        ours[item.id] = {
-            "cue": set(cue_spans),
-            "source": {s for s in sources if s},
-            "content": {c for c in contents if c},
-        }
-        our_pairs[item.id] = {(c, s) for c, s in zip(cue_spans, sources, strict=True) if s}
-    rows = []
-    for role in ("cue", "source", "content"):
-        predicted = {doc_id: spans[role] for doc_id, spans in ours.items()}
-        expected = {doc_id: spans[role] for doc_id, spans in gold.items()}
-        rows.append(ScoreRow(role, "any overlap", any_overlap_score(predicted, expected)))
-        rows.append(ScoreRow(role, "partial", partial_overlap_score(predicted, expected)))
-    rows.append(ScoreRow("triple", "cue+source", pair_overlap_score(our_pairs, gold_pairs)))
+        references = {key: expected[key.partition("#")[0]] for key in humans}
+        rows += attribution_scores(humans, references, ("any overlap",), ", humans")
+        ours = {item.id: predicted[item.id] for item in sample}
+        references = {item.id: expected[item.id] for item in sample}
+        rows += attribution_scores(ours, references, ("any overlap",), ", ours")
     return rows
 
 

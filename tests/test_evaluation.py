@@ -164,7 +164,10 @@ def brat_folder(root: Path) -> Path:
         "T5\tCue 21 33;34 35\tAccording to a\nT6\tContent 41 50\tit failed\n"
         "E2\tAttribution-no-source:T5 Content:T6 Cue:T5\n",
     )
-    write(root / "attributions" / "story_z999.ann", "T1\tCue 3 7\tsaid\n")
+    write(
+        root / "attributions" / "story_z999.ann",
+        "T1\tCue 3 7\tsaid\nT2\tSource 0 2\tHe\nE1\tAttribution:T1 Cue:T1 Source:T2\n",
+    )
     return root
 
 
@@ -272,6 +275,18 @@ def test_brat_scoring_uses_the_cue_span_and_its_source_sub_span(tmp_path):
     assert rows["content", "any overlap"].predicted == 0
     triple = rows["triple", "cue+source"]
     assert (triple.precision, triple.recall, triple.gold) == (1.0, 1.0, 1)
+
+
+def test_brat_scoring_puts_human_agreement_beside_ours_on_the_same_texts(tmp_path):
+    gold = read_gold(brat_folder(tmp_path))
+    assert len(gold.items[0].other_annotators) == 1
+    ours = {"story": [annotation("attribution", "cue", 21, 24, source=None, content=None)]}
+    rows = {(r.task, r.measure): r.score for r in score_brat(gold.items, ours, load_label_maps())}
+    humans = rows["cue", "any overlap, humans"]
+    assert (humans.precision, humans.recall) == (1.0, 0.5)
+    assert rows["triple", "cue+source, humans"].f1 == 1.0
+    assert rows["cue", "any overlap, ours"].recall == 0.5
+    assert rows["triple", "cue+source, ours"].predicted == 0
 
 
 def test_ptc_scoring_merges_gold_labels_and_breaks_down_categories(tmp_path):
