@@ -690,9 +690,8 @@ AttributionSpans = tuple[dict[str, set[Span]], set[Pair]]
 pairs."""
 
 
-def relation_spans(relations: Iterable[Relation]) -> AttributionSpans:
+def relation_spans(relations: Sequence[Relation]) -> AttributionSpans:
     """The spans of each role in brat relations, and their (cue, source) pairs."""
-    relations = list(relations)
     spans = {
         role: {Span(s.parts) for r in relations if (s := getattr(r, role))} for role in ROLES
     }
