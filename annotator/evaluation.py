@@ -232,29 +232,29 @@ class Relation:
 
 
 @dataclass(frozen=True)
-class AttributionText:
-    """One brat text: the reference annotator's relations, and any other annotators'."""
+class GoldItem:
+    """One gold text: its id, its text and the file it was read from."""
 
     id: str
     text: str
     path: str
+
+
+@dataclass(frozen=True)
+class AttributionText(GoldItem):
+    """One brat text: the reference annotator's relations, and any other annotators'."""
+
     relations: tuple[Relation, ...]
     other_annotators: tuple[tuple[Relation, ...], ...] = ()
 
 
 @dataclass(frozen=True)
-class SpanText:
-    id: str
-    text: str
-    path: str
+class SpanText(GoldItem):
     spans: tuple[Span, ...]
 
 
 @dataclass(frozen=True)
-class LabelledSentence:
-    id: str
-    text: str
-    path: str
+class LabelledSentence(GoldItem):
     positive: bool
 
 
@@ -267,18 +267,12 @@ class Target:
 
 
 @dataclass(frozen=True)
-class TargetSentence:
-    id: str
-    text: str
-    path: str
+class TargetSentence(GoldItem):
     targets: tuple[Target, ...]
 
 
 @dataclass(frozen=True)
-class RatedSnippet:
-    id: str
-    text: str
-    path: str
+class RatedSnippet(GoldItem):
     rating: float
 
 
@@ -288,7 +282,7 @@ class Gold:
 
     format: str
     path: Path
-    items: list[AttributionText | SpanText | LabelledSentence | TargetSentence | RatedSnippet]
+    items: list[GoldItem]
     notes: list[str] = field(default_factory=list)
 
 
