@@ -271,13 +271,13 @@ def schema(name: str) -> None:
 @click.option("--model", help="spaCy pipeline for the labeling matrix (default: any installed).")
 def compare_command(annotations_dir: Path, out_dir: Path, model: str | None) -> None:
     """Compare outlets: write OUT/report.html and OUT/comparison.json (see docs/compare.md)."""
-    from .comparison import compare, comparison_problems, load_records
+    from .compare import compare_event, comparison_problems, render_report
     from .pipeline import load_nlp
-    from .report import render_report
+    from .records import iter_records
 
     try:
-        records = [record for _, record in load_records(annotations_dir)]
-        comparison = compare(records, load_nlp(model))
+        records = [record for _, record in iter_records(annotations_dir)]
+        comparison = compare_event(records, load_nlp(model))
     except AnnotatorError as error:
         fail(error)
     problems = comparison_problems(comparison)

@@ -12,9 +12,10 @@ import pytest
 from click.testing import CliRunner
 
 from annotator.cli import cli
-from annotator.comparison import compare, comparison_problems, content_words, load_records
+from annotator.compare import compare_event, comparison_problems, render_report
+from annotator.compare.text import content_words
 from annotator.errors import InputError
-from annotator.report import render_report
+from annotator.records import iter_records
 
 ALL = ("boilerplate", "loaded_terms", "attribution", "sentiment")
 
@@ -125,7 +126,7 @@ def test_boilerplate_counts_in_no_metric() -> None:
     ]
     noisy = record("noisy", text, body_annotations(text) + furniture, source="Noisy")
     clean = record("clean", BODY, body_annotations(BODY), source="Clean")
-    comparison = compare([noisy, clean])
+    comparison = compare_event([noisy, clean])
     assert comparison_problems(comparison) == []
     assert len(comparison["metrics"]) > 15
     for metric in comparison["metrics"]:
@@ -141,7 +142,7 @@ def test_boilerplate_counts_in_no_metric() -> None:
 
 
 def test_loaded_terms_are_counted_per_thousand_words_by_category() -> None:
-    comparison = compare([record("a", BODY, body_annotations(BODY))])
+    comparison = compare_event([record("a", BODY, body_annotations(BODY))])
     assert row(comparison, "Loaded terms", "labeling")["cells"]["a"]["value"] == round(
         2000 / 24, 4)
     hyperbole = row(comparison, "Loaded terms", "hyperbole")["cells"]["a"]
@@ -151,7 +152,7 @@ def test_loaded_terms_are_counted_per_thousand_words_by_category() -> None:
 
 
 def test_stance_mix_is_a_share_of_cues_and_hedges_a_rate() -> None:
-    comparison = compare([record("a", BODY, body_annotations(BODY))])
+    comparison = compare_event([record("a", BODY, body_annotations(BODY))])
     assert row(comparison, "Attribution stance", "discrediting")["cells"]["a"]["value"] == 0.5
     assert row(comparison, "Attribution stance", "neutral")["cells"]["a"]["value"] == 0.5
     assert row(comparison, "Attribution stance", "endorsing")["cells"]["a"]["value"] == 0.0
@@ -171,7 +172,7 @@ def test_quoted_words_are_shared_by_resolved_speaker() -> None:
         ann(text, "sentiment", "entity_mention", "He", score=0.0,
             entity="Volodymyr Zelensky", entity_type="PERSON", mention_kind="pronoun"),
     ]
-    comparison = compare([record("a", text, annotations)])
+    comparison = compare_event([record("a", text, annotations)])
     zelensky = row(comparison, "Share of quoted words, by speaker", "Volodymyr Zelensky")
     trump = row(comparison, "Share of quoted words, by speaker", "Donald Trump")
     assert zelensky["cells"]["a"]["count"] == 9
@@ -198,7 +199,7 @@ def test_sentiment_distribution_entity_sentiment_and_voice() -> None:
             entity="Donald Trump", entity_type="PERSON", mention_kind="name"),
     ]
     other = record("b", "Donald Trump and Volodymyr Zelensky met.", [])
-    comparison = compare([record("a", text, annotations), other])
+    comparison = compare_event([record("a", text, annotations), other])
     sentiment = "Sentence sentiment"
     assert row(comparison, sentiment, "mean")["cells"]["a"]["value"] == round(0.1 / 3, 4)
     assert row(comparison, sentiment, "median")["cells"]["a"]["value"] == 0.0
@@ -217,7 +218,7 @@ def test_sentiment_distribution_entity_sentiment_and_voice() -> None:
 def test_missing_or_failed_annotators_are_na_not_a_crash() -> None:
     only_boilerplate = record("a", BODY, body_annotations(BODY), annotators=("boilerplate",))
     failed = record("b", BODY, body_annotations(BODY), errors=("sentiment",))
-    comparison = compare([only_boilerplate, failed])
+    comparison = compare_event([only_boilerplate, failed])
     assert comparison_problems(comparison) == []
     for label in ("all loaded terms", "discrediting", "mean"):
         cell = next(r for r in comparison["metrics"] if r["label"] == label)["cells"]["a"]
@@ -228,7 +229,7 @@ def test_missing_or_failed_annotators_are_na_not_a_crash() -> None:
 
 
 def test_outlet_is_the_source_field_else_the_article_id() -> None:
-    comparison = compare([
+    comparison = compare_event([
         record("x1", BODY, [], source="Daily"),
         record("x2", BODY, [], source="Daily"),
         record("y", BODY, []),
@@ -264,7 +265,7 @@ def test_same_quote_and_claim_are_aligned_across_outlets_with_each_verb() -> Non
                                 modifier=modifier, source=sub(text, "Trump"),
                                 source_name="Trump", content=None, quote_type="indirect"))
         records.append(record(outlet.lower(), text, cues, source=outlet))
-    comparison = compare(records)
+    comparison = compare_event(records)
     assert comparison_problems(comparison) == []
     quote = next(a for a in comparison["alignments"] if a["kind"] == "quote")
     assert [m["outlet"] for m in quote["members"]] == ["A", "B", "C"]
@@ -295,7 +296,7 @@ def test_report_renders_article_markup_as_text() -> None:
     annotations = [ann(text, "loaded_terms", "loaded_term", "dictator", category="labeling",
                        rationale='"><script>alert(2)</script>')]
     records = [record("h", text, annotations)]
-    html = render_report(compare(records), records)
+    html = render_report(compare_event(records), records)
     assert "<script>window" not in html and "<img src=x" not in html
     assert "&lt;script&gt;window.__pwned = 1&lt;/script&gt;" in html
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
@@ -310,7 +311,7 @@ def test_load_records_names_an_invalid_file(tmp_path: Path) -> None:
     broken["article"]["sha256"] = "0" * 64
     (tmp_path / "b.json").write_text(json.dumps(broken), encoding="utf-8")
     with pytest.raises(InputError, match=r"b\.json: /article/sha256"):
-        load_records(tmp_path)
+        list(iter_records(tmp_path))
 
 
 def test_load_records_refuses_the_same_article_twice(tmp_path: Path) -> None:
@@ -318,11 +319,11 @@ def test_load_records_refuses_the_same_article_twice(tmp_path: Path) -> None:
         (tmp_path / name).parent.mkdir(exist_ok=True)
         (tmp_path / name).write_text(json.dumps(record("a", BODY, [])), encoding="utf-8")
     with pytest.raises(InputError, match=r"copy/a\.json: article id 'a' is also in .*/a\.json"):
-        load_records(tmp_path)
+        list(iter_records(tmp_path))
 
 
 def test_comparison_schema_rejects_a_malformed_comparison() -> None:
-    comparison = compare([record("a", BODY, body_annotations(BODY))])
+    comparison = compare_event([record("a", BODY, body_annotations(BODY))])
     comparison["alignments"].append({"kind": "rumour", "similarity": 101, "outlets": 1,
                                      "members": []})
     del comparison["notes"]
@@ -336,7 +337,7 @@ def test_comparison_schema_rejects_a_malformed_comparison() -> None:
 
 @pytest.fixture(scope="module")
 def seed_comparison(seed_records, trained_nlp) -> dict[str, Any]:
-    return compare(list(seed_records.values()), trained_nlp)
+    return compare_event(list(seed_records.values()), trained_nlp)
 
 
 def test_seed_comparison_is_valid_and_every_span_reslices(seed_comparison, seed_records) -> None:
@@ -426,7 +427,7 @@ def test_labeling_matrix_finds_titles_descriptions_and_predicated_labels(trained
         record("b", second, [ann(second, "loaded_terms", "loaded_term", "dictator",
                                  category="labeling")]),
     ]
-    comparison = compare(records, trained_nlp)
+    comparison = compare_event(records, trained_nlp)
     rows = {r["entity"]: r["cells"] for r in comparison["labeling"]}
     assert set(rows) == {"Donald Trump", "Volodymyr Zelensky"}  # Peskov: one outlet only
 
@@ -452,7 +453,7 @@ def test_without_a_parse_the_matrix_keeps_clusters_and_says_what_is_missing(blan
             entity="Donald Trump", entity_type="PERSON", mention_kind="name"),
     ]
     records = [record("a", text, mentions), record("b", text, mentions)]
-    comparison = compare(records, blank_nlp)
+    comparison = compare_event(records, blank_nlp)
     assert any("no spaCy pipeline with parser and NER" in note for note in comparison["notes"])
     zelensky = next(r for r in comparison["labeling"] if r["entity"] == "Volodymyr Zelensky")
     assert [(d["text"], d["kind"]) for d in zelensky["cells"]["b"]["descriptors"]] == [
@@ -461,14 +462,14 @@ def test_without_a_parse_the_matrix_keeps_clusters_and_says_what_is_missing(blan
 
 def test_comparison_and_report_are_deterministic() -> None:
     records = [record(o.lower(), t, [], source=o) for o, t in OUTLET_TEXTS.items()]
-    first = compare(records)
-    second = compare(list(reversed(records)))
+    first = compare_event(records)
+    second = compare_event(list(reversed(records)))
     assert json.dumps(first) == json.dumps(second)
     assert render_report(first, records) == render_report(second, list(reversed(records)))
 
 
 def test_an_outlet_is_measured_on_the_articles_each_annotator_ran_on() -> None:
-    comparison = compare([
+    comparison = compare_event([
         record("m1", BODY, body_annotations(BODY), source="Mixed"),
         record("m2", BODY + " " + BODY, [], source="Mixed", annotators=("boilerplate",)),
     ])
@@ -479,7 +480,7 @@ def test_an_outlet_is_measured_on_the_articles_each_annotator_ran_on() -> None:
 def test_every_report_link_has_its_target() -> None:
     records = [record("a", BODY, body_annotations(BODY), source="A"),
                record("b", BODY, body_annotations(BODY), source="B")]
-    html = render_report(compare(records), records)
+    html = render_report(compare_event(records), records)
     ids = set(re.findall(r' id="([^"]+)"', html))
     links = set(re.findall(r' href="#([^"]+)"', html)) - {"_"}
     assert len(links) > 20

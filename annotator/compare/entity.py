@@ -1,0 +1,126 @@
+"""People named across the outlets of one event, merged by surname."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from rapidfuzz import fuzz
+
+from .article import ComparedArticle, Outlets
+from .text import (
+    POSSESSIVE,
+    STOPWORDS,
+    WORD,
+    overlaps,
+    text_of,
+)
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+SURNAME_SIMILARITY = 85.0
+MAX_MAIN_ENTITIES = 8
+
+
+
+@dataclass
+class Entity:
+    """A person known across outlets by a surname key, e.g. ``zelensky``."""
+
+    key: str
+    names: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def name(self) -> str:
+        return max(self.names.items(), key=lambda item: (item[1], len(item[0]), item[0]))[0]
+
+
+class EntityIndex:
+    """People named in full somewhere in the corpus; a mention resolves by fuzzy surname."""
+
+    def __init__(self, full_names: Iterable[str]) -> None:
+        self.entities: list[Entity] = []
+        for name in full_names:
+            parts = [POSSESSIVE.sub("", p) for p in name.split()]
+            if len(parts) < 2 or not all(
+                p[:1].isupper() and p.replace(".", "").isalpha() and p.lower() not in STOPWORDS
+                for p in parts
+            ):
+                continue
+            entity = self.match(parts[-1]) or self._add(parts[-1].lower())
+            entity.names[" ".join(parts)] += 1
+
+    def _add(self, key: str) -> Entity:
+        entity = Entity(key)
+        self.entities.append(entity)
+        return entity
+
+    def match(self, word: str) -> Entity | None:
+        """The entity whose surname key is closest to ``word``, if close enough."""
+        word = POSSESSIVE.sub("", word).lower()
+        if len(word) < 3:
+            return None
+        scored = [(fuzz.ratio(word, e.key), e.key, e) for e in self.entities]
+        best = max(scored, default=None, key=lambda item: (item[0], item[1]))
+        return best[2] if best and best[0] >= SURNAME_SIMILARITY else None
+
+    def resolve(self, name: str | None) -> Entity | None:
+        """The entity a name refers to: its last matching capitalised word wins."""
+        if not name:
+            return None
+        for word in reversed(name.split()):
+            if word[:1].isupper() and (entity := self.match(word)):
+                return entity
+        return None
+
+
+def person_names(article: ComparedArticle, doc: Doc | None) -> list[str]:
+    """Names of people: NER PERSON spans and the record's PERSON entity clusters."""
+    names = []
+    if doc is not None:
+        names += [ent.text for ent in doc.ents if ent.label_ == "PERSON"]
+    for a in article.kept("sentiment", "entity_mention"):
+        attributes = a["attributes"]
+        if attributes.get("entity_type", "PERSON") == "PERSON":
+            names += [n] if (n := text_of(attributes.get("entity"))) else []
+    return names
+
+
+def mentions(
+    article: ComparedArticle, index: EntityIndex, doc: Doc | None
+) -> dict[str, list[tuple[int, int]]]:
+    """Spans that name each entity (by surname), outside boilerplate."""
+    found: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    if doc is not None:
+        candidates = [(t.idx, t.idx + len(t.text), t.text) for t in doc if t.text[:1].isupper()]
+    else:
+        candidates = [(m.start(), m.end(), m.group()) for m in WORD.finditer(article.text)
+                      if m.group()[:1].isupper()]
+    for start, end, word in candidates:
+        if overlaps(start, end, article.boilerplate):
+            continue
+        entity = index.match(word)
+        if entity is not None:
+            found[entity.key].append((start, end))
+    return found
+
+
+def main_entities(index: EntityIndex, spans: dict[str, dict], outlets: Outlets) -> list[Entity]:
+    """People mentioned by at least half the outlets (and at least two), most covered first."""
+    coverage: Counter[str] = Counter()
+    total: Counter[str] = Counter()
+    for articles in outlets.values():
+        keys = {key for art in articles for key, found in spans[art.id].items() if found}
+        coverage.update(keys)
+        for art in articles:
+            for key, found in spans[art.id].items():
+                total[key] += len(found)
+    needed = max(2, math.ceil(len(outlets) / 2))
+    chosen = [e for e in index.entities if coverage[e.key] >= needed]
+    chosen.sort(key=lambda e: (-coverage[e.key], -total[e.key], e.key))
+    return chosen[:MAX_MAIN_ENTITIES]
+

@@ -1,0 +1,295 @@
+"""The outlet × metric table of one event: every cell carries the spans behind it."""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from ..quotes import find_quotes
+from .article import ComparedArticle, Outlets
+from .entity import Entity, EntityIndex
+from .text import (
+    PRONOUNS,
+    STANCES,
+    overlaps,
+    span_of,
+    text_of,
+)
+
+if TYPE_CHECKING:
+    pass
+
+NEGATIVE, POSITIVE = -0.05, 0.05  # VADER's conventional compound thresholds
+
+
+
+@dataclass
+class Cell:
+    value: float | None
+    count: int
+    evidence: list[dict[str, Any]]
+
+    def as_json(self) -> dict[str, Any]:
+        value = None if self.value is None else round(self.value, 4)
+        return {"value": value, "count": self.count, "evidence": self.evidence}
+
+
+@dataclass
+class Row:
+    group: str
+    label: str
+    unit: str  # per_1000_words | share | score
+    annotator: str
+    cells: dict[str, Cell | None]  # None: the annotator did not run for that outlet
+
+    def as_json(self, key: str) -> dict[str, Any]:
+        return {
+            "key": key,
+            "group": self.group,
+            "label": self.label,
+            "unit": self.unit,
+            "annotator": self.annotator,
+            "cells": {
+                outlet: {"available": False, "value": None, "count": 0, "evidence": []}
+                if cell is None
+                else {"available": True, **cell.as_json()}
+                for outlet, cell in self.cells.items()
+            },
+        }
+
+
+Items = list[tuple[ComparedArticle, int, int]]
+
+
+def ran_on(articles: list[ComparedArticle], annotator: str) -> list[ComparedArticle]:
+    """The articles ``annotator`` ran on: an outlet's numbers come from these alone."""
+    return [a for a in articles if annotator in a.annotators]
+
+
+def _cell(items: Items, value: float | None) -> Cell:
+    evidence = [article.evidence(s, e) for article, s, e in sorted(items, key=_item_order)]
+    return Cell(value, len(items), evidence)
+
+
+def _item_order(item: tuple[ComparedArticle, int, int]) -> tuple[str, int, int]:
+    return item[0].id, item[1], item[2]
+
+
+def _words(articles: list[ComparedArticle]) -> int:
+    return sum(len(a.words) for a in articles)
+
+
+def rate_row(group: str, label: str, annotator: str, outlets: Outlets,
+             select: Callable[[ComparedArticle], list[dict[str, Any]]]) -> Row:
+    """Hits per 1,000 counted words."""
+    cells: dict[str, Cell | None] = {}
+    for outlet, every in outlets.items():
+        articles = ran_on(every, annotator)
+        if not articles:
+            cells[outlet] = None
+            continue
+        items = [(art, a["start"], a["end"]) for art in articles for a in select(art)]
+        words = _words(articles)
+        cells[outlet] = _cell(items, 1000 * len(items) / words if words else None)
+    return Row(group, label, "per_1000_words", annotator, cells)
+
+
+def loaded_term_rows(outlets: Outlets) -> list[Row]:
+    group = "Loaded terms per 1,000 words"
+    categories = sorted({
+        str(a["attributes"].get("category"))
+        for articles in outlets.values() for art in articles
+        for a in art.kept("loaded_terms", "loaded_term")
+    })
+    rows = [rate_row(group, "all loaded terms", "loaded_terms", outlets,
+                     lambda art: art.kept("loaded_terms", "loaded_term"))]
+    for category in categories:
+        rows.append(rate_row(
+            group, category, "loaded_terms", outlets,
+            lambda art, c=category: [a for a in art.kept("loaded_terms", "loaded_term")
+                                     if str(a["attributes"].get("category")) == c],
+        ))
+    rows.append(rate_row(group, "scare quotes", "loaded_terms", outlets,
+                         lambda art: art.kept("loaded_terms", "scare_quote")))
+    return rows
+
+
+Classifier = Callable[[ComparedArticle], list[tuple[str, int, int, float]]]
+
+
+def share_rows(group: str, annotator: str, outlets: Outlets, labels: list[str],
+               classify: Classifier) -> list[Row]:
+    """For each label, its share of the weighted items an outlet has (weights: words, counts)."""
+    rows = []
+    per_outlet: dict[str, list[tuple[Any, ...]] | None] = {}
+    for outlet, every in outlets.items():
+        articles = ran_on(every, annotator)
+        per_outlet[outlet] = [(art, *item) for art in articles for item in classify(art)] \
+            if articles else None
+    for label in labels:
+        cells: dict[str, Cell | None] = {}
+        for outlet, items in per_outlet.items():
+            if items is None:
+                cells[outlet] = None
+                continue
+            total = sum(weight for *_, weight in items)
+            chosen = [(art, s, e, w) for art, lab, s, e, w in items if lab == label]
+            weight = sum(w for *_, w in chosen)
+            share = weight / total if total else None
+            cell = _cell([(art, s, e) for art, s, e, _ in chosen], share)
+            cell.count = round(weight)
+            cells[outlet] = cell
+        rows.append(Row(group, label, "share", annotator, cells))
+    return rows
+
+
+def attribution_rows(outlets: Outlets) -> list[Row]:
+    def stances(art: ComparedArticle) -> list[tuple[str, int, int, float]]:
+        return [(str(a["attributes"].get("stance")), a["start"], a["end"], 1.0)
+                for a in art.kept("attribution", "cue")]
+
+    rows = share_rows("Attribution stance (share of reporting cues)", "attribution", outlets,
+                      list(STANCES), stances)
+    group = "Hedging per 1,000 words"
+    rows.append(rate_row(group, "hedges", "attribution", outlets,
+                         lambda art: art.kept("attribution", "hedge")))
+    rows.append(rate_row(group, "vague sources", "attribution", outlets,
+                         lambda art: art.kept("attribution", "vague_source")))
+    return rows
+
+
+def speaker_of(art: ComparedArticle, cue: dict[str, Any], index: EntityIndex) -> str:
+    """Who a cue attributes words to, as a cross-outlet entity name where possible."""
+    attributes = cue["attributes"]
+    name = text_of(attributes.get("source_name")) or text_of(attributes.get("source"))
+    source_span = span_of(attributes.get("source"))
+    if source_span and (not name or name.lower() in PRONOUNS):
+        for mention in art.kept("sentiment", "entity_mention"):
+            if overlaps(*source_span, [(mention["start"], mention["end"])]):
+                name = text_of(mention["attributes"].get("entity")) or name
+    if not name or name.lower() in PRONOUNS:
+        return "(unresolved)"
+    entity = index.resolve(name)
+    return entity.name if entity else name
+
+
+def quoted_word_rows(outlets: Outlets, index: EntityIndex) -> list[Row]:
+    """Share of quoted words per speaker, and direct versus indirect quoting."""
+    def contents(art: ComparedArticle) -> list[tuple[str, str, int, int, float]]:
+        seen: set[int] = set()
+        items = []
+        for cue in art.kept("attribution", "cue"):
+            span = span_of(cue["attributes"].get("content"))
+            if span is None:
+                continue
+            words = [s for s, e in art.words if span[0] <= s and e <= span[1] and s not in seen]
+            seen.update(words)
+            if words:
+                kind = str(cue["attributes"].get("quote_type") or "unknown")
+                items.append((speaker_of(art, cue, index), kind, *span, float(len(words))))
+        return items
+
+    cached = {art.id: contents(art) for articles in outlets.values() for art in articles}
+    totals: Counter[str] = Counter()
+    for items in cached.values():
+        for speaker, _, _, _, weight in items:
+            totals[speaker] += weight
+    speakers = sorted(totals, key=lambda s: (-totals[s], s))
+    kinds = sorted({kind for items in cached.values() for _, kind, *_ in items})
+    rows = share_rows("Share of quoted words, by speaker", "attribution", outlets, speakers,
+                      lambda art: [(sp, s, e, w) for sp, _, s, e, w in cached[art.id]])
+    rows += share_rows("Share of quoted words, by quote type", "attribution", outlets, kinds,
+                       lambda art: [(k, s, e, w) for _, k, s, e, w in cached[art.id]])
+    return rows
+
+
+def _scored(art: ComparedArticle, label: str) -> list[dict[str, Any]]:
+    return [a for a in art.kept("sentiment", label) if isinstance(a.get("score"), int | float)]
+
+
+def score_row(group: str, label: str, outlets: Outlets,
+              select: Callable[[ComparedArticle], list[dict[str, Any]]],
+              aggregate: Callable[[list[float]], float] = statistics.fmean) -> Row:
+    cells: dict[str, Cell | None] = {}
+    for outlet, every in outlets.items():
+        articles = ran_on(every, "sentiment")
+        if not articles:
+            cells[outlet] = None
+            continue
+        chosen = [(art, a) for art in articles for a in select(art)]
+        scores = [a["score"] for _, a in chosen]
+        cells[outlet] = _cell([(art, a["start"], a["end"]) for art, a in chosen],
+                              aggregate(scores) if scores else None)
+    return Row(group, label, "score", "sentiment", cells)
+
+
+def sentiment_rows(outlets: Outlets, index: EntityIndex, main: list[Entity]) -> list[Row]:
+    group = "Sentence sentiment (VADER compound)"
+    rows = [
+        score_row(group, "mean", outlets, lambda art: _scored(art, "sentence")),
+        score_row(group, "median", outlets, lambda art: _scored(art, "sentence"),
+                  statistics.median),
+    ]
+
+    def polarity(art: ComparedArticle) -> list[tuple[str, int, int, float]]:
+        return [(
+            "share negative" if a["score"] <= NEGATIVE
+            else "share positive" if a["score"] >= POSITIVE else "share neutral",
+            a["start"], a["end"], 1.0,
+        ) for a in _scored(art, "sentence")]
+
+    labels = ["share negative", "share neutral", "share positive"]
+    rows += share_rows(group, "sentiment", outlets, labels, polarity)
+    entity_group = "Sentiment toward entities (mean over mentions)"
+    for entity in main:
+        rows.append(score_row(
+            entity_group, entity.name, outlets,
+            lambda art, e=entity: [
+                a for a in _scored(art, "entity_mention")
+                if index.resolve(text_of(a["attributes"].get("entity"))) is e
+            ],
+        ))
+    return rows
+
+
+def outermost_quotes(art: ComparedArticle) -> list[tuple[int, int, int]]:
+    """Quotations not nested in another, outside boilerplate: (start, end, words inside)."""
+    found: list[tuple[int, int, int]] = []
+    for quote in find_quotes(art.text):
+        if overlaps(quote.start, quote.end, art.boilerplate) or any(
+            s <= quote.start and quote.end <= e for s, e, _ in found
+        ):
+            continue
+        inner = art.count_words(quote.content_start, quote.content_end)
+        if inner:
+            found.append((quote.start, quote.end, inner))
+    return found
+
+
+def voice_rows(outlets: Outlets) -> list[Row]:
+    """Words inside quotation marks (always measurable) and sentiment by sentence voice."""
+    group = "Journalist voice versus quoted voice"
+    cells: dict[str, Cell | None] = {}
+    for outlet, articles in outlets.items():
+        quotes = [(art, *quote) for art in articles for quote in outermost_quotes(art)]
+        quoted = sum(inner for *_, inner in quotes)
+        words = _words(articles)
+        cell = _cell([(art, s, e) for art, s, e, _ in quotes], quoted / words if words else None)
+        cell.count = quoted
+        cells[outlet] = cell
+    rows = [Row(group, "share of words inside quotation marks", "share", "core", cells)]
+    voices = sorted({
+        str(a["attributes"]["voice"]) for articles in outlets.values() for art in articles
+        for a in _scored(art, "sentence") if a["attributes"].get("voice") is not None
+    })
+    for voice in voices:
+        rows.append(score_row(
+            group, f"mean sentiment, {voice} voice", outlets,
+            lambda art, v=voice: [a for a in _scored(art, "sentence")
+                                  if str(a["attributes"].get("voice")) == v],
+        ))
+    return rows
+
