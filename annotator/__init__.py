@@ -6,11 +6,13 @@ Plugins import from here only; this is the public surface.
 from importlib.metadata import PackageNotFoundError, version
 
 from .annotation import Annotation, Annotator, sub_span
-from .article import Article
+from .article import Article, article_from_fields
 from .data_file import read_data_file
 from .errors import AnnotatorError, ConfigError, InputError, ModelError, PluginError
+from .exporter import Exporter
 from .hookspecs import hookimpl
 from .quotes import Quote, find_quotes
+from .reader import Reader, Source, decode
 from .schema import load_schema
 
 try:
@@ -24,11 +26,16 @@ __all__ = [
     "AnnotatorError",
     "Article",
     "ConfigError",
+    "Exporter",
     "InputError",
     "ModelError",
     "PluginError",
     "Quote",
+    "Reader",
+    "Source",
     "__version__",
+    "article_from_fields",
+    "decode",
     "find_quotes",
     "hookimpl",
     "load_schema",

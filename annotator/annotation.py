@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from .errors import ConfigError
+from .settings import Configurable
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -42,7 +42,7 @@ def file_sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-class Annotator:
+class Annotator(Configurable):
     """Base class for annotators. Subclass it and register the class.
 
     Class attributes: ``name`` (unique; the key in the JSON), ``version``
@@ -51,21 +51,14 @@ class Annotator:
     ``default_settings`` (every accepted keyword argument with its default).
     """
 
-    name: ClassVar[str]
+    kind = "annotator"
+    required_attributes = ("name", "version")
     version: ClassVar[str]
     requires: ClassVar[tuple[str, ...]] = ()
     attributes_schema: ClassVar[dict[str, Any] | None] = None
-    default_settings: ClassVar[dict[str, Any]] = {}
 
     def __init__(self, **settings: Any) -> None:
-        unknown = sorted(set(settings) - set(self.default_settings))
-        if unknown:
-            known = ", ".join(sorted(self.default_settings)) or "none"
-            raise ConfigError(
-                f"annotator {self.name!r}: unknown setting(s) {', '.join(unknown)} "
-                f"(known: {known})"
-            )
-        self.settings = {**self.default_settings, **settings}
+        super().__init__(**settings)
         self.data_files: list[Path] = []
 
     def annotate(self, article: Article, doc: Doc) -> Iterable[Annotation]:

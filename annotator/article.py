@@ -1,123 +1,71 @@
-"""Reading inputs (.txt, .md, .jsonl, folders, stdin) into Article records."""
+"""The article record every reader produces and every annotator reads."""
 
 from __future__ import annotations
 
+import datetime
 import json
-import sys
-from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
 
 from .errors import InputError
 
-TEXT_SUFFIXES = (".txt", ".md")
-CORPUS_SUFFIXES = (".jsonl",)
-OPTIONAL_FIELDS = ("title", "source", "url", "date")
+KNOWN_FIELDS = ("id", "text", "title", "source", "url", "date", "event")
 
 
 @dataclass(frozen=True)
 class Article:
-    """One article: its text exactly as read (after decoding), and where it came from."""
+    """One article: its text exactly as read (after decoding), where it came from, and its metadata.
+
+    ``meta`` holds every input field that is not one of the known ones, as JSON values.
+    """
 
     id: str
     text: str
-    source_path: str
+    source_path: str | None = None
     title: str | None = None
     source: str | None = None
     url: str | None = None
     date: str | None = None
+    event: str | None = None
+    meta: Mapping[str, Any] = field(default_factory=dict)
 
 
-def decode(data: bytes, where: str) -> str:
-    """UTF-8 with or without BOM; binary or undecodable bytes are an InputError."""
-    if b"\x00" in data:
-        raise InputError(f"{where}: binary file (contains NUL bytes), skipped")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise InputError(
-            f"{where}: not valid UTF-8 (byte {error.start}: {data[error.start:error.start + 1]!r})"
-        ) from None
+def _json_value(value: Any) -> Any:
+    """``value`` as plain JSON (dates from YAML become ISO strings)."""
+    if isinstance(value, datetime.date | datetime.time):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {str(k): _json_value(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_value(v) for v in value]
+    return value
 
 
-def title_of(text: str) -> str | None:
-    """The first non-empty line, without Markdown heading marks."""
-    for line in text.splitlines():
-        if line.strip():
-            return line.strip().lstrip("#").strip() or None
-    return None
+def article_from_fields(fields: Mapping[str, Any], where: str, default_id: str | None = None
+                        ) -> Article:
+    """An Article from a mapping of input fields (a JSON line, front matter, a CSV row...).
 
-
-def text_article(article_id: str, text: str, source_path: str) -> Article:
-    if not text.strip():
-        raise InputError(f"{source_path}: empty article, skipped")
-    return Article(id=article_id, text=text, source_path=source_path, title=title_of(text))
-
-
-def jsonl_articles(path: Path, lines: list[str]) -> Iterator[Article | InputError]:
-    """One article per JSON line with ``id`` and ``text``; bad lines become errors."""
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        where = f"{path}:{number}"
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as error:
-            yield InputError(f"{where}: malformed JSON ({error.msg}), skipped")
-            continue
-        if not isinstance(record, dict):
-            yield InputError(f"{where}: expected a JSON object, skipped")
-            continue
-        missing = [key for key in ("id", "text") if not isinstance(record.get(key), str)]
-        if missing:
-            yield InputError(f"{where}: missing string field(s) {', '.join(missing)}, skipped")
-            continue
-        if not record["text"].strip():
-            yield InputError(f"{where}: empty text, skipped")
-            continue
-        extra = {k: str(record[k]) for k in OPTIONAL_FIELDS if record.get(k) is not None}
-        yield Article(id=record["id"], text=record["text"], source_path=where, **extra)
-
-
-def file_articles(path: Path, article_id: str) -> Iterator[Article | InputError]:
-    try:
-        text = decode(path.read_bytes(), str(path))
-        if path.suffix == ".jsonl":
-            yield from jsonl_articles(path, text.splitlines())
-        else:
-            yield text_article(article_id, text, str(path))
-    except InputError as error:
-        yield error
-    except OSError as error:
-        yield InputError(f"{path}: cannot read ({error.strerror})")
-
-
-def read_articles(paths: list[str]) -> Iterator[Article | InputError]:
-    """Yield articles from files, folders (recursive, sorted) and ``-`` (stdin).
-
-    Problems come back as InputError values in place, so one bad file never
-    stops the rest. A folder's article ids are paths relative to it, without
-    the suffix; a file's id is its stem.
+    ``id`` and ``text`` are required (``default_id`` stands in for a missing id);
+    ``title, source, url, date, event`` become attributes (scalars as strings) and
+    every other field goes to ``meta``. Problems are an InputError naming ``where``.
     """
-    for name in paths:
-        if name == "-":
-            try:
-                yield text_article("stdin", decode(sys.stdin.buffer.read(), "<stdin>"), "<stdin>")
-            except InputError as error:
-                yield error
-            continue
-        path = Path(name)
-        if path.is_dir():
-            files = sorted(
-                p for p in path.rglob("*")
-                if p.is_file() and p.suffix in TEXT_SUFFIXES + CORPUS_SUFFIXES
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )
-            if not files:
-                yield InputError(f"{path}: no .txt, .md or .jsonl files found")
-            for file in files:
-                yield from file_articles(file, file.relative_to(path).with_suffix("").as_posix())
-        elif path.is_file():
-            yield from file_articles(path, path.stem)
-        else:
-            yield InputError(f"{path}: no such file or folder")
+    fields = {"id": default_id, **fields} if default_id is not None else dict(fields)
+    missing = [key for key in ("id", "text") if not isinstance(fields.get(key), str)]
+    if missing:
+        raise InputError(f"{where}: missing string field(s) {', '.join(missing)}, skipped")
+    if not fields["text"].strip():
+        raise InputError(f"{where}: empty text, skipped")
+    known: dict[str, str] = {}
+    for key in KNOWN_FIELDS[2:]:
+        value = _json_value(fields.get(key))
+        if isinstance(value, dict | list):
+            raise InputError(f"{where}: field {key!r} must be a string, not {type(value).__name__}")
+        if value is not None:
+            known[key] = str(value)
+    meta = {k: _json_value(v) for k, v in fields.items() if k not in KNOWN_FIELDS}
+    try:
+        json.dumps(meta, allow_nan=False)
+    except ValueError as error:
+        raise InputError(f"{where}: metadata is not plain JSON ({error})") from None
+    return Article(id=fields["id"], text=fields["text"], source_path=where, meta=meta, **known)

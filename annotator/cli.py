@@ -15,12 +15,19 @@ import click
 from click_default_group import DefaultGroup
 
 from . import __version__
-from .article import Article, read_articles
+from .article import Article
 from .errors import AnnotatorError, ConfigError, InputError
-from .plugins import annotator_classes, load_annotators, plugin_manager
+from .plugins import (
+    annotator_classes,
+    exporter_classes,
+    load_annotators,
+    load_readers,
+    plugin_manager,
+    reader_classes,
+)
 
 CONFIG_TABLE = ("tool", "annotator")
-RUN_OPTIONS = ("only", "disable", "model")
+HOST_KEYS = ("only", "disable", "model", "readers", "outlets")  # the rest: annotator tables
 
 
 def comma_list(value: str | None) -> list[str] | None:
@@ -120,12 +127,14 @@ def run(
 
     try:
         config = read_config(config_path)
-        settings = {k: v for k, v in config.items() if k not in RUN_OPTIONS}
+        settings = {k: v for k, v in config.items() if k not in HOST_KEYS}
         if lexicons:
             terms = settings.setdefault("loaded_terms", {})
             terms["extra_lexicons"] = [*terms.get("extra_lexicons", []), *map(str, lexicons)]
+        manager = plugin_manager(plugin_files)
+        readers = load_readers(manager, config.get("readers"))
         annotators = load_annotators(
-            plugin_files,
+            manager,
             only=comma_list(only) or config.get("only"),
             disable=comma_list(disable) or config.get("disable"),
             settings=settings,
@@ -140,7 +149,7 @@ def run(
     failures = 0
     articles: list[Article] = []
     seen: set[Path] = set()
-    for item in read_articles(list(paths)):
+    for item in readers.read(paths):
         try:
             if isinstance(item, InputError):
                 raise item
@@ -236,10 +245,12 @@ def validate(paths: tuple[Path, ...], plugin_files: tuple[str, ...]) -> None:
 
 @cli.command()
 def plugins() -> None:
-    """List the loaded plugins and their annotators with versions."""
+    """List the loaded plugins with their annotators, readers and exporters."""
     try:
         manager = plugin_manager()
         classes = annotator_classes(manager)
+        readers = reader_classes(manager)
+        exporters = exporter_classes(manager)
     except AnnotatorError as error:
         fail(error)
     click.echo("plugins:")
@@ -249,6 +260,12 @@ def plugins() -> None:
     for name, cls in classes.items():
         requires = f"  requires {', '.join(cls.requires)}" if cls.requires else ""
         click.echo(f"  {name} {cls.version}{requires}")
+    click.echo("readers:")
+    for name, reader in readers.items():
+        click.echo(f"  {name}  {' '.join(reader.suffixes)}")
+    click.echo("exporters:")
+    for name, exporter in exporters.items():
+        click.echo(f"  {name}  {exporter.description}")
 
 
 @cli.command()

@@ -927,14 +927,15 @@ def evaluate(
         report.notes.append("stock VADER compound per snippet vs the raters' mean")
         return report
 
-    installed = set(annotator_classes(plugin_manager(plugin_files)))
+    manager = plugin_manager(plugin_files)
+    installed = set(annotator_classes(manager))
     tasks = needed_annotators(gold.format, config)
     for task, names in tasks.items():
         if missing := names - installed:
             report.notes.append(f"{task}: skipped, annotator(s) {', '.join(sorted(missing))} "
                                 "not installed")
     names = sorted(set().union(*tasks.values()) & installed)
-    annotators = load_annotators(plugin_files, only=names) if names else []
+    annotators = load_annotators(manager, only=names) if names else []
     report.annotators = [{"name": a.name, "version": a.version} for a in annotators]
 
     if gold.format == "newsmtsc":

@@ -1,4 +1,4 @@
-"""The plugin contract: two markers and one hook."""
+"""The plugin contract: two markers and three registration hooks."""
 
 import pluggy
 
@@ -22,4 +22,39 @@ def register_annotators(register):
     Return value is ignored. The order in which plugins register does not
     change the output: annotations are sorted by offset. An exception raised
     here names the plugin and stops the run before any article is read.
+    """
+
+
+@hookspec
+def register_readers(register):
+    """Hand the host the input formats this plugin reads.
+
+    Called once per run, before any input is opened. ``register(cls)`` takes a
+    subclass of :class:`annotator.Reader`; the host instantiates it with the
+    settings from ``[tool.annotator.readers.<name>]``.
+
+    :param register: callable taking one reader class; call it once per
+        reader. A ``name`` registered twice, or a file suffix claimed by two
+        readers, is an error.
+
+    Return value is ignored. Files are given to the reader of their suffix;
+    a file named on the command line whose suffix no reader claims goes to
+    the first reader, by name, whose ``sniff`` accepts its first bytes. An
+    exception raised here names the plugin and stops the run.
+    """
+
+
+@hookspec
+def register_exporters(register):
+    """Hand the host the output formats this plugin writes.
+
+    Called once per ``annotate export`` (and by ``annotate plugins``).
+    ``register(cls)`` takes a subclass of :class:`annotator.Exporter`, whose
+    ``name`` is the FORMAT argument of ``annotate export``.
+
+    :param register: callable taking one exporter class; call it once per
+        exporter. A ``name`` registered twice is an error.
+
+    Return value is ignored. An exception raised here names the plugin and
+    stops the command before anything is written.
     """

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
 
-SCHEMA_VERSION = "1.0.0"
+SCHEMA_VERSION = "1.1.0"
 NEEDED_PIPES = ("parser", "ner")
 
 
@@ -143,6 +143,8 @@ def article_record(
             "source": article.source,
             "url": article.url,
             "date": article.date,
+            "event": article.event,
+            "meta": dict(article.meta),
             "text": article.text,
             "sha256": hashlib.sha256(article.text.encode("utf-8")).hexdigest(),
             "length": len(article.text),

@@ -7,13 +7,19 @@ import os
 from collections.abc import Iterable
 from importlib.metadata import entry_points
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pluggy
 
 from . import hookspecs
 from .annotation import Annotator
-from .errors import ConfigError, PluginError
+from .errors import ConfigError, InputError, PluginError
+from .exporter import Exporter
+from .reader import Reader, ReaderSet
+from .settings import Configurable
+
+T = TypeVar("T", Annotator, Reader, Exporter)
+C = TypeVar("C", bound=Configurable)
 
 ENTRY_POINT_GROUP = "annotator"
 AUTOLOAD_OFF_ENV = "ANNOTATOR_DISABLE_PLUGIN_AUTOLOAD"
@@ -78,27 +84,30 @@ def _register(manager: pluggy.PluginManager, plugin: object, name: str) -> None:
         raise PluginError(f"plugin {name!r} cannot be registered: {error}") from error
 
 
-def annotator_classes(manager: pluggy.PluginManager) -> dict[str, type[Annotator]]:
-    """Every registered annotator class by name, sorted; a duplicate name is an error.
+def registered(manager: pluggy.PluginManager, hook_name: str, base: type[T]) -> dict[str, type[T]]:
+    """Every class registered through ``hook_name`` by name, sorted; a duplicate is an error.
 
     Each implementation is called on its own so that a failure names its plugin.
     """
-    found: dict[str, type[Annotator]] = {}
+    kind = base.kind
+    found: dict[str, type[T]] = {}
     owner: dict[str, str] = {}
-    for hook in manager.hook.register_annotators.get_hookimpls():
+    for hook in getattr(manager.hook, hook_name).get_hookimpls():
         plugin_name = hook.plugin_name
 
-        def register(cls: type[Annotator], plugin_name: str = plugin_name) -> None:
-            if not (isinstance(cls, type) and issubclass(cls, Annotator)):
-                raise PluginError(f"plugin {plugin_name!r} registered {cls!r}, not an Annotator")
-            for attribute in ("name", "version"):
+        def register(cls: type[T], plugin_name: str = plugin_name) -> None:
+            if not (isinstance(cls, type) and issubclass(cls, base)):
+                raise PluginError(
+                    f"plugin {plugin_name!r} registered {cls!r}, not a subclass of {base.__name__}"
+                )
+            for attribute in base.required_attributes:
                 if not isinstance(getattr(cls, attribute, None), str):
                     raise PluginError(
                         f"plugin {plugin_name!r}: {cls.__name__}.{attribute} must be a string"
                     )
             if cls.name in found:
                 raise PluginError(
-                    f"annotator name {cls.name!r} is registered twice "
+                    f"{kind} name {cls.name!r} is registered twice "
                     f"(by {owner[cls.name]!r} and {plugin_name!r})"
                 )
             found[cls.name] = cls
@@ -111,9 +120,49 @@ def annotator_classes(manager: pluggy.PluginManager) -> dict[str, type[Annotator
             raise
         except Exception as error:
             raise PluginError(
-                f"plugin {plugin_name!r} failed in register_annotators: {_describe(error)}"
+                f"plugin {plugin_name!r} failed in {hook_name}: {_describe(error)}"
             ) from error
     return dict(sorted(found.items()))
+
+
+def annotator_classes(manager: pluggy.PluginManager) -> dict[str, type[Annotator]]:
+    """Every registered annotator class by name, sorted."""
+    return registered(manager, "register_annotators", Annotator)
+
+
+def reader_classes(manager: pluggy.PluginManager) -> dict[str, type[Reader]]:
+    """Every registered input format by name, sorted."""
+    return registered(manager, "register_readers", Reader)
+
+
+def exporter_classes(manager: pluggy.PluginManager) -> dict[str, type[Exporter]]:
+    """Every registered output format by name, sorted."""
+    return registered(manager, "register_exporters", Exporter)
+
+
+def instantiate(cls: type[C], settings: dict[str, Any]) -> C:
+    """``cls(**settings)``; anything but a ConfigError or PluginError is named as the plugin's."""
+    try:
+        return cls(**settings)
+    except (ConfigError, PluginError):
+        raise
+    except Exception as error:
+        raise PluginError(f"{cls.kind} {cls.name!r} failed to start: {_describe(error)}") from error
+
+
+def load_readers(
+    manager: pluggy.PluginManager, settings: dict[str, dict[str, Any]] | None = None
+) -> ReaderSet:
+    """Every registered reader, instantiated with its settings (``[tool.annotator.readers]``)."""
+    classes = reader_classes(manager)
+    settings = settings or {}
+    unknown = sorted(set(settings) - set(classes))
+    if unknown:
+        raise ConfigError(f"settings given for unknown reader(s): {', '.join(unknown)}")
+    try:
+        return ReaderSet(instantiate(cls, settings.get(name, {})) for name, cls in classes.items())
+    except InputError as error:
+        raise PluginError(str(error)) from error
 
 
 def select(names: Iterable[str], only: list[str] | None, disable: list[str] | None) -> list[str]:
@@ -129,23 +178,19 @@ def select(names: Iterable[str], only: list[str] | None, disable: list[str] | No
 
 
 def load_annotators(
-    plugin_files: Iterable[str | Path] = (),
+    manager: pluggy.PluginManager | None = None,
     only: list[str] | None = None,
     disable: list[str] | None = None,
     settings: dict[str, dict[str, Any]] | None = None,
 ) -> list[Annotator]:
-    """Instantiate the selected annotators, each with its settings, in name order."""
-    classes = annotator_classes(plugin_manager(plugin_files))
+    """Instantiate the selected annotators, each with its settings, in name order.
+
+    ``manager`` defaults to a new plugin manager with the installed plugins.
+    """
+    classes = annotator_classes(manager or plugin_manager())
     settings = settings or {}
     unknown = sorted(set(settings) - set(classes))
     if unknown:
         raise ConfigError(f"settings given for unknown annotator(s): {', '.join(unknown)}")
-    annotators = []
-    for name in select(classes, only, disable):
-        try:
-            annotators.append(classes[name](**settings.get(name, {})))
-        except (ConfigError, PluginError):
-            raise
-        except Exception as error:
-            raise PluginError(f"annotator {name!r} failed to start: {_describe(error)}") from error
-    return annotators
+    return [instantiate(classes[name], settings.get(name, {}))
+            for name in select(classes, only, disable)]

@@ -179,3 +179,16 @@ def test_config_table_selects_annotators(tmp_path, trained_nlp):
 
 def test_output_is_atomic_leaving_no_temporary_files(seeds_output):
     assert sorted(p.name for p in Path(seeds_output).iterdir() if p.name.startswith("."))== []
+
+
+def test_jsonl_metadata_reaches_the_record_and_validates(tmp_path):
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text(json.dumps({"id": "a", "text": "The minister said it.", "source": "NYT",
+                                  "event": "budget-2024", "desk": "politics"}) + "\n")
+    out = tmp_path / "out"
+    result = invoke(corpus, "-o", out, "-q", "--only", "sentiment")
+    assert result.exit_code == 0, result.output
+    article = json.loads((out / "a.json").read_text())["article"]
+    assert (article["source"], article["event"], article["meta"]) == (
+        "NYT", "budget-2024", {"desk": "politics"})
+    assert invoke("validate", out).exit_code == 0

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from annotator import Annotation, Annotator, ConfigError, PluginError, hookimpl
+from annotator import Annotation, Annotator, Article, ConfigError, PluginError, Reader, hookimpl
 from annotator.plugins import (
     AUTOLOAD_OFF_ENV,
     annotator_classes,
     load_annotators,
+    load_readers,
     plugin_manager,
 )
 from tests.fakes import FakeDistribution, fake_module, install_fake_distributions
@@ -121,7 +122,7 @@ def test_registering_a_non_annotator_is_an_error(monkeypatch):
 
     manager = plugin_manager()
     manager.register(Plugin(), name="odd")
-    with pytest.raises(PluginError, match="'odd' registered .*not an Annotator"):
+    with pytest.raises(PluginError, match="'odd' registered .*not a subclass of Annotator"):
         annotator_classes(manager)
 
 
@@ -150,3 +151,56 @@ def test_unknown_annotator_in_only_is_an_error():
 def test_unknown_setting_is_an_error():
     with pytest.raises(ConfigError, match="'sentiment': unknown setting.*colour"):
         load_annotators(only=["sentiment"], settings={"sentiment": {"colour": "red"}})
+
+
+def make_reader(reader_name: str, suffix: str, sniffed: bytes | None = None) -> type[Reader]:
+    class Lines(Reader):
+        name = reader_name
+        suffixes = (suffix,)
+
+        def sniff(self, head):
+            return sniffed is not None and head.startswith(sniffed)
+
+        def read(self, source):
+            for number, line in enumerate(source.read_text().splitlines(), start=1):
+                yield Article(id=f"{source.article_id}-{number}", text=line,
+                              source_path=f"{source.name}:{number}")
+
+    return Lines
+
+
+def reader_plugin(*classes: type[Reader]) -> object:
+    class Plugin:
+        @hookimpl
+        def register_readers(self, register):
+            for cls in classes:
+                register(cls)
+
+    return Plugin()
+
+
+def test_a_plugin_reader_reads_its_suffix_and_sniffs_others(monkeypatch, tmp_path):
+    fake_module(monkeypatch, "fake_lines", plugin=reader_plugin(make_reader("lines", ".lines",
+                                                                           sniffed=b"LINES")))
+    install_fake_distributions(
+        monkeypatch, FakeDistribution("annotator-lines", {"lines": "fake_lines:plugin"})
+    )
+    (tmp_path / "a.lines").write_text("one\ntwo")
+    (tmp_path / "b.dat").write_text("LINES\nthree")
+    readers = load_readers(plugin_manager())
+    assert [a.id for a in readers.read([str(tmp_path)])] == ["a-1", "a-2"]
+    assert [a.text for a in readers.read([str(tmp_path / "b.dat")])] == ["LINES", "three"]
+
+
+def test_two_readers_claiming_one_suffix_is_an_error(monkeypatch):
+    fake_module(monkeypatch, "fake_txt", plugin=reader_plugin(make_reader("mytext", ".txt")))
+    install_fake_distributions(
+        monkeypatch, FakeDistribution("annotator-mytext", {"mytext": "fake_txt:plugin"})
+    )
+    with pytest.raises(PluginError, match=r"readers 'mytext' and 'text' both claim \.txt files"):
+        load_readers(plugin_manager())
+
+
+def test_reader_settings_for_an_unknown_reader_are_an_error():
+    with pytest.raises(ConfigError, match="unknown reader.*: nope"):
+        load_readers(plugin_manager(), {"nope": {}})
