@@ -1,0 +1,1 @@
+"""The run loop of ``annotate run``: output folder, workers, incremental skip, summary."""
