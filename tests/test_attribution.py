@@ -422,7 +422,8 @@ def test_seed_named_cues(seed_cues):
 
 @pytest.mark.skipif(not (GOLD / "polnear-train").is_dir(), reason="gold data not present")
 def test_polnear_sample_cue_and_source_overlap(trained_nlp, attribution):
-    from annotator.evaluation import load_label_maps, read_brat, score_brat
+    from annotator.eval import load_label_maps
+    from annotator.eval.brat import read_brat, score_brat
 
     items = read_brat(GOLD / "polnear-train").items[:25]
     annotations = {item.id: annotate(trained_nlp, item.text, attribution) for item in items}

@@ -9,13 +9,13 @@ from pathlib import Path
 import click
 
 from ..errors import AnnotatorError
+from ..eval import FORMATS
 from .app import cli, fail
 
 
 @cli.command("eval")
 @click.argument("gold_dir", type=click.Path(path_type=Path))
-@click.option("--format", "fmt",
-              type=click.Choice(("brat", "ptc", "sentences", "newsmtsc", "vader")),
+@click.option("--format", "fmt", type=click.Choice(FORMATS),
               help="Gold format (default: detected from the folder's layout).")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option("--limit", type=click.IntRange(1), help="Score only the first N gold items.")
@@ -33,11 +33,11 @@ def eval_command(
     Prints a P/R/F1 table (or --json); formats, metrics and the label mapping are
     described in docs/eval.md. Exits 2 on a bad gold folder or configuration.
     """
-    from ..evaluation import evaluate, load_label_maps, read_gold
+    from ..eval import evaluate, load_label_maps, read_gold
 
     try:
         config = load_label_maps(label_map)
-        gold = read_gold(gold_dir, fmt, limit)
+        gold = read_gold(gold_dir, fmt, limit, config)
         with click.progressbar(length=len(gold.items), label="Scoring", file=sys.stderr) as bar:
             report = evaluate(gold, model, config, plugin_files, progress=bar.update)
     except AnnotatorError as error:

@@ -10,30 +10,22 @@ from click.testing import CliRunner
 
 from annotator import Annotation, Annotator, InputError
 from annotator.cli import cli
-from annotator.evaluation import (
-    FORMATS,
-    Report,
-    Span,
-    annotate_gold,
+from annotator.eval import FORMATS, Report, Span, detect_format, load_label_maps, read_gold
+from annotator.eval.brat import score_brat
+from annotator.eval.gold_format import annotate_gold
+from annotator.eval.metrics import (
     any_overlap_score,
     class_scores,
-    detect_format,
-    load_label_maps,
     macro_f1,
-    merge_overlapping,
-    newsmtsc_report,
     pair_overlap_score,
     partial_overlap_score,
     pearson,
-    polarity_of,
     positive_class_score,
-    ptc_tasks,
-    read_gold,
-    score_brat,
-    score_ptc,
-    score_sentences,
-    score_targets,
 )
+from annotator.eval.newsmtsc import newsmtsc_report, polarity_of, score_targets
+from annotator.eval.ptc import ptc_tasks, score_ptc
+from annotator.eval.sentences import score_sentences
+from annotator.eval.span import merge_overlapping
 
 GOLD = Path(__file__).resolve().parents[2] / "shared" / "gold"
 
