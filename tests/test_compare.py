@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from annotator.cli import cli
-from annotator.compare import compare_event, comparison_problems, render_report
+from annotator.compare import compare_records, comparison_problems, render_report
 from annotator.compare.text import content_words
 from annotator.errors import InputError
 from annotator.records import iter_records
@@ -67,6 +67,18 @@ def record(article_id: str, text: str, annotations: list[dict[str, Any]],
         "summary": {},
         "errors": [{"annotator": n, "message": "RuntimeError: boom"} for n in errors],
     }
+
+
+def one_story(records: list[dict[str, Any]], nlp: Any = None) -> dict[str, Any]:
+    """The whole comparison of ``records`` told as one event (an override puts them together)."""
+    return compare_records(records, nlp, overrides={r["article"]["id"]: "story" for r in records})
+
+
+def compare_one(records: list[dict[str, Any]], nlp: Any = None) -> dict[str, Any]:
+    """The single event's comparison, with the top-level lists, after checking the whole."""
+    full = one_story(records, nlp)
+    assert comparison_problems(full) == []
+    return {**full, **full["events"][0], "articles": full["articles"]}
 
 
 def row(comparison: dict[str, Any], group_start: str, label: str) -> dict[str, Any]:
@@ -126,8 +138,7 @@ def test_boilerplate_counts_in_no_metric() -> None:
     ]
     noisy = record("noisy", text, body_annotations(text) + furniture, source="Noisy")
     clean = record("clean", BODY, body_annotations(BODY), source="Clean")
-    comparison = compare_event([noisy, clean])
-    assert comparison_problems(comparison) == []
+    comparison = compare_one([noisy, clean])
     assert len(comparison["metrics"]) > 15
     for metric in comparison["metrics"]:
         cells = metric["cells"]
@@ -142,7 +153,7 @@ def test_boilerplate_counts_in_no_metric() -> None:
 
 
 def test_loaded_terms_are_counted_per_thousand_words_by_category() -> None:
-    comparison = compare_event([record("a", BODY, body_annotations(BODY))])
+    comparison = compare_one([record("a", BODY, body_annotations(BODY))])
     assert row(comparison, "Loaded terms", "labeling")["cells"]["a"]["value"] == round(
         2000 / 24, 4)
     hyperbole = row(comparison, "Loaded terms", "hyperbole")["cells"]["a"]
@@ -152,7 +163,7 @@ def test_loaded_terms_are_counted_per_thousand_words_by_category() -> None:
 
 
 def test_stance_mix_is_a_share_of_cues_and_hedges_a_rate() -> None:
-    comparison = compare_event([record("a", BODY, body_annotations(BODY))])
+    comparison = compare_one([record("a", BODY, body_annotations(BODY))])
     assert row(comparison, "Attribution stance", "discrediting")["cells"]["a"]["value"] == 0.5
     assert row(comparison, "Attribution stance", "neutral")["cells"]["a"]["value"] == 0.5
     assert row(comparison, "Attribution stance", "endorsing")["cells"]["a"]["value"] == 0.0
@@ -172,7 +183,7 @@ def test_quoted_words_are_shared_by_resolved_speaker() -> None:
         ann(text, "sentiment", "entity_mention", "He", score=0.0,
             entity="Volodymyr Zelensky", entity_type="PERSON", mention_kind="pronoun"),
     ]
-    comparison = compare_event([record("a", text, annotations)])
+    comparison = compare_one([record("a", text, annotations)])
     zelensky = row(comparison, "Share of quoted words, by speaker", "Volodymyr Zelensky")
     trump = row(comparison, "Share of quoted words, by speaker", "Donald Trump")
     assert zelensky["cells"]["a"]["count"] == 9
@@ -199,7 +210,7 @@ def test_sentiment_distribution_entity_sentiment_and_voice() -> None:
             entity="Donald Trump", entity_type="PERSON", mention_kind="name"),
     ]
     other = record("b", "Donald Trump and Volodymyr Zelensky met.", [])
-    comparison = compare_event([record("a", text, annotations), other])
+    comparison = compare_one([record("a", text, annotations), other])
     sentiment = "Sentence sentiment"
     assert row(comparison, sentiment, "mean")["cells"]["a"]["value"] == round(0.1 / 3, 4)
     assert row(comparison, sentiment, "median")["cells"]["a"]["value"] == 0.0
@@ -218,8 +229,7 @@ def test_sentiment_distribution_entity_sentiment_and_voice() -> None:
 def test_missing_or_failed_annotators_are_na_not_a_crash() -> None:
     only_boilerplate = record("a", BODY, body_annotations(BODY), annotators=("boilerplate",))
     failed = record("b", BODY, body_annotations(BODY), errors=("sentiment",))
-    comparison = compare_event([only_boilerplate, failed])
-    assert comparison_problems(comparison) == []
+    comparison = compare_one([only_boilerplate, failed])
     for label in ("all loaded terms", "discrediting", "mean"):
         cell = next(r for r in comparison["metrics"] if r["label"] == label)["cells"]["a"]
         assert cell == {"available": False, "value": None, "count": 0, "evidence": []}
@@ -229,7 +239,7 @@ def test_missing_or_failed_annotators_are_na_not_a_crash() -> None:
 
 
 def test_outlet_is_the_source_field_else_the_article_id() -> None:
-    comparison = compare_event([
+    comparison = compare_one([
         record("x1", BODY, [], source="Daily"),
         record("x2", BODY, [], source="Daily"),
         record("y", BODY, []),
@@ -265,8 +275,7 @@ def test_same_quote_and_claim_are_aligned_across_outlets_with_each_verb() -> Non
                                 modifier=modifier, source=sub(text, "Trump"),
                                 source_name="Trump", content=None, quote_type="indirect"))
         records.append(record(outlet.lower(), text, cues, source=outlet))
-    comparison = compare_event(records)
-    assert comparison_problems(comparison) == []
+    comparison = compare_one(records)
     quote = next(a for a in comparison["alignments"] if a["kind"] == "quote")
     assert [m["outlet"] for m in quote["members"]] == ["A", "B", "C"]
     completeness = {m["outlet"]: (m["completeness"], m["elided"]) for m in quote["members"]}
@@ -296,7 +305,7 @@ def test_report_renders_article_markup_as_text() -> None:
     annotations = [ann(text, "loaded_terms", "loaded_term", "dictator", category="labeling",
                        rationale='"><script>alert(2)</script>')]
     records = [record("h", text, annotations)]
-    html = render_report(compare_event(records), records)
+    html = render_report(one_story(records), records)
     assert "<script>window" not in html and "<img src=x" not in html
     assert "&lt;script&gt;window.__pwned = 1&lt;/script&gt;" in html
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
@@ -323,7 +332,7 @@ def test_load_records_refuses_the_same_article_twice(tmp_path: Path) -> None:
 
 
 def test_comparison_schema_rejects_a_malformed_comparison() -> None:
-    comparison = compare_event([record("a", BODY, body_annotations(BODY))])
+    comparison = one_story([record("a", BODY, body_annotations(BODY))])
     comparison["alignments"].append({"kind": "rumour", "similarity": 101, "outlets": 1,
                                      "members": []})
     del comparison["notes"]
@@ -337,11 +346,10 @@ def test_comparison_schema_rejects_a_malformed_comparison() -> None:
 
 @pytest.fixture(scope="module")
 def seed_comparison(seed_records, trained_nlp) -> dict[str, Any]:
-    return compare_event(list(seed_records.values()), trained_nlp)
+    return compare_one(list(seed_records.values()), trained_nlp)
 
 
 def test_seed_comparison_is_valid_and_every_span_reslices(seed_comparison, seed_records) -> None:
-    assert comparison_problems(seed_comparison) == []
     texts = {r["article"]["id"]: r["article"]["text"] for r in seed_records.values()}
     boilerplate = {a["id"]: [(b["start"], b["end"]) for b in a["boilerplate"]]
                    for a in seed_comparison["articles"]}
@@ -405,7 +413,6 @@ def test_compare_command_writes_a_valid_report(seeds_output, tmp_path) -> None:
         (seeds_output / "comparison.json").unlink()
     assert again.exit_code == 0, again.output
     comparison = json.loads((tmp_path / "comparison.json").read_text(encoding="utf-8"))
-    assert comparison_problems(comparison) == []
     html = (tmp_path / "report.html").read_text(encoding="utf-8")
     assert html.count('class="alignment"') == len(comparison["alignments"])
 
@@ -427,7 +434,7 @@ def test_labeling_matrix_finds_titles_descriptions_and_predicated_labels(trained
         record("b", second, [ann(second, "loaded_terms", "loaded_term", "dictator",
                                  category="labeling")]),
     ]
-    comparison = compare_event(records, trained_nlp)
+    comparison = compare_one(records, trained_nlp)
     rows = {r["entity"]: r["cells"] for r in comparison["labeling"]}
     assert set(rows) == {"Donald Trump", "Volodymyr Zelensky"}  # Peskov: one outlet only
 
@@ -453,7 +460,7 @@ def test_without_a_parse_the_matrix_keeps_clusters_and_says_what_is_missing(blan
             entity="Donald Trump", entity_type="PERSON", mention_kind="name"),
     ]
     records = [record("a", text, mentions), record("b", text, mentions)]
-    comparison = compare_event(records, blank_nlp)
+    comparison = compare_one(records, blank_nlp)
     assert any("no spaCy pipeline with parser and NER" in note for note in comparison["notes"])
     zelensky = next(r for r in comparison["labeling"] if r["entity"] == "Volodymyr Zelensky")
     assert [(d["text"], d["kind"]) for d in zelensky["cells"]["b"]["descriptors"]] == [
@@ -462,14 +469,14 @@ def test_without_a_parse_the_matrix_keeps_clusters_and_says_what_is_missing(blan
 
 def test_comparison_and_report_are_deterministic() -> None:
     records = [record(o.lower(), t, [], source=o) for o, t in OUTLET_TEXTS.items()]
-    first = compare_event(records)
-    second = compare_event(list(reversed(records)))
+    first = one_story(records)
+    second = one_story(list(reversed(records)))
     assert json.dumps(first) == json.dumps(second)
     assert render_report(first, records) == render_report(second, list(reversed(records)))
 
 
 def test_an_outlet_is_measured_on_the_articles_each_annotator_ran_on() -> None:
-    comparison = compare_event([
+    comparison = compare_one([
         record("m1", BODY, body_annotations(BODY), source="Mixed"),
         record("m2", BODY + " " + BODY, [], source="Mixed", annotators=("boilerplate",)),
     ])
@@ -480,7 +487,7 @@ def test_an_outlet_is_measured_on_the_articles_each_annotator_ran_on() -> None:
 def test_every_report_link_has_its_target() -> None:
     records = [record("a", BODY, body_annotations(BODY), source="A"),
                record("b", BODY, body_annotations(BODY), source="B")]
-    html = render_report(compare_event(records), records)
+    html = render_report(one_story(records), records)
     ids = set(re.findall(r' id="([^"]+)"', html))
     links = set(re.findall(r' href="#([^"]+)"', html)) - {"_"}
     assert len(links) > 20

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from annotator import Article
-from annotator.compare import compare_event, render_report
+from annotator.compare import compare_records, render_report
 from annotator.pipeline import annotate_articles
 from annotator.plugins import load_annotators
 
@@ -48,7 +48,7 @@ def report(tmp_path_factory, seed_records, trained_nlp) -> tuple[Path, list[dict
                       source="Hostile Outlet")
     [injected] = annotate_articles([hostile], trained_nlp, load_annotators())
     records = [*seed_records.values(), injected]
-    html = render_report(compare_event(records, trained_nlp), records)
+    html = render_report(compare_records(records, trained_nlp), records)
     path = tmp_path_factory.mktemp("report") / "report.html"
     path.write_text(html, encoding="utf-8")
     return path, records

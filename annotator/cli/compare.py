@@ -1,40 +1,57 @@
-"""``annotate compare ANNOTATIONS_DIR``: compare outlets into a report."""
+"""``annotate compare ANNOTATIONS_DIR``: compare outlets across events into a report."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
 
 from ..errors import AnnotatorError
-from ..run.output import write_atomically
 from .app import cli, fail
+from .config import read_config
 
 
 @cli.command("compare")
 @click.argument("annotations_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("-o", "--output", "out_dir", default="report", show_default=True,
               type=click.Path(file_okay=False, path_type=Path),
-              help="Folder for report.html and comparison.json.")
+              help="Folder for report.html, comparison.json, events.json and events/.")
 @click.option("--model", help="spaCy pipeline for the labeling matrix (default: any installed).")
-def compare_command(annotations_dir: Path, out_dir: Path, model: str | None) -> None:
-    """Compare outlets: write OUT/report.html and OUT/comparison.json (see docs/compare.md)."""
-    from ..compare import compare_event, comparison_problems, render_report
+@click.option("--events", "events_file", type=click.Path(exists=True, dir_okay=False,
+              path_type=Path), help="JSON object mapping article id to event id; overrides "
+              "the articles' event field and the automatic grouping (e.g. an edited events.json).")
+@click.option("--config", "config_path",
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="TOML file whose [tool.annotator.outlets] maps outlet aliases to names "
+              "(default: ./pyproject.toml).")
+@click.option("--seed", type=int, help="Seed of the bootstrap intervals (default: a fixed one).")
+@click.option("--resamples", type=click.IntRange(100),
+              help="Bootstrap resamples per interval (default: 2000).")
+def compare_command(annotations_dir: Path, out_dir: Path, model: str | None,
+                    events_file: Path | None, config_path: Path | None, seed: int | None,
+                    resamples: int | None) -> None:
+    """Compare outlets across the events in ANNOTATIONS_DIR (see docs/compare.md).
+
+    Groups the articles into events (their event field, --events, else from the
+    texts), compares the outlets within each event, and profiles each outlet over
+    events with bootstrap intervals. Writes OUT/comparison.json, OUT/events.json
+    (article id -> event), OUT/report.html (the index, or the event's page when there
+    is one event) and OUT/events/*.html. Exit 1 if the comparison would not match
+    its schema, 2 on bad input or usage.
+    """
+    from ..compare.events import read_event_file
+    from ..compare.outlets import read_aliases
+    from ..compare.output import ComparisonInvalid
+    from ..compare.run import run_compare
     from ..pipeline import load_nlp
-    from ..records import iter_records
 
     try:
-        records = [record for _, record in iter_records(annotations_dir)]
-        comparison = compare_event(records, load_nlp(model))
+        aliases = read_aliases(read_config(config_path))
+        overrides = read_event_file(events_file) if events_file else None
+        summary = run_compare(annotations_dir, out_dir, lambda: load_nlp(model), aliases,
+                              overrides, seed, resamples)
+    except ComparisonInvalid as error:
+        fail(error, 1)
     except AnnotatorError as error:
         fail(error)
-    problems = comparison_problems(comparison)
-    if problems:
-        fail(AnnotatorError(f"comparison.json would not match its schema: {problems[0]}"), 1)
-    write_atomically(out_dir / "comparison.json",
-                     json.dumps(comparison, ensure_ascii=False, indent=2) + "\n")
-    write_atomically(out_dir / "report.html", render_report(comparison, records))
-    click.echo(f"{len(comparison['outlets'])} outlets, {len(comparison['alignments'])} aligned "
-               f"claims and quotes: wrote {out_dir / 'report.html'} and "
-               f"{out_dir / 'comparison.json'}")
+    click.echo(summary)

@@ -1,13 +1,20 @@
 """`annotate compare`: how outlets told the same events, and an outlet profile across events.
 
-Modules, by concern: ``article`` (a record prepared for comparison), ``text``
-(words and spans), ``entity`` (people merged across outlets), ``metrics`` (the
-outlet × metric table of one event), ``alignment`` (the same claims and quotes
-across outlets), ``labeling`` (titles and labels given to people), ``story``
-(one event's comparison) and ``report`` (the HTML pages).
+Modules, by concern: ``events`` (which articles tell one event), ``outlets``
+(outlet names and aliases), ``article`` (a record prepared for comparison),
+``text`` (words and spans), ``entity`` (people merged across one event's
+outlets), ``metrics`` (the outlet × metric table of one event), ``alignment``
+(the same claims and quotes across outlets), ``labeling`` (titles and labels given
+to people), ``story`` (one event's comparison), ``profile`` (means over events with
+bootstrap intervals), ``corpus`` (the two passes over a corpus), ``output``
+(comparison.json, streamed and validated), ``report`` (the HTML pages) and ``run``
+(the command, folder to files).
 """
 
-from .report import render_report
-from .story import compare_event, comparison_problems
+from .corpus import compare_records
+from .output import comparison_problems
+from .report import render_event, render_index, render_report
+from .story import compare_event
 
-__all__ = ["compare_event", "comparison_problems", "render_report"]
+__all__ = ["compare_event", "compare_records", "comparison_problems", "render_event",
+           "render_index", "render_report"]

@@ -4,18 +4,41 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from functools import cached_property
+from typing import Any
 
+from ..quotes import find_quotes
+from .outlets import raw_outlet
 from .text import (
     LINE,
     SENTENCE_END,
     WORD,
-    outlet_of,
     overlaps,
 )
 
-if TYPE_CHECKING:
-    pass
+
+def boilerplate_spans(record: dict[str, Any]) -> list[tuple[int, int]]:
+    return [(a["start"], a["end"]) for a in record["annotations"]
+            if a["annotator"] == "boilerplate"]
+
+
+def headline(record: dict[str, Any], boilerplate: list[tuple[int, int]]) -> str | None:
+    """The article's title, or its first reporting line when the title is boilerplate."""
+    text = record["article"]["text"]
+    title = record["article"].get("title")
+    if title is not None and any(text[s:e].strip() == title for s, e in boilerplate):
+        title = next((line.group().strip() for line in LINE.finditer(text)
+                      if line.group().strip()
+                      and not overlaps(line.start(), line.end(), boilerplate)), None)
+    return title
+
+
+def reporting_text(record: dict[str, Any], boilerplate: list[tuple[int, int]]) -> str:
+    """The article's text without its boilerplate lines."""
+    text = record["article"]["text"]
+    return "\n".join(line.group() for line in LINE.finditer(text)
+                     if not overlaps(line.start(), line.end(), boilerplate))
+
 
 @dataclass
 class ComparedArticle:
@@ -32,12 +55,11 @@ class ComparedArticle:
     words: list[tuple[int, int]]
 
     @classmethod
-    def from_record(cls, record: dict[str, Any]) -> ComparedArticle:
+    def from_record(cls, record: dict[str, Any], outlet: str | None = None) -> ComparedArticle:
+        """Prepare ``record``; ``outlet`` is its outlet's display name (default: as spelled)."""
         failed = {error["annotator"] for error in record["errors"]}
         ran = {a["name"] for a in record["provenance"]["annotators"]} - failed
-        boilerplate = [
-            (a["start"], a["end"]) for a in record["annotations"] if a["annotator"] == "boilerplate"
-        ]
+        boilerplate = boilerplate_spans(record)
         kept = [
             a
             for a in record["annotations"]
@@ -45,16 +67,12 @@ class ComparedArticle:
         ]
         article = record["article"]
         text = article["text"]
-        title = article.get("title")
-        if title is not None and any(text[s:e].strip() == title for s, e in boilerplate):
-            title = next((line.group().strip() for line in LINE.finditer(text)
-                          if line.group().strip()
-                          and not overlaps(line.start(), line.end(), boilerplate)), None)
+        title = headline(record, boilerplate)
         words = [
             m.span() for m in WORD.finditer(text) if not overlaps(m.start(), m.end(), boilerplate)
         ]
         return cls(
-            article["id"], outlet_of(record), title, text, article["sha256"],
+            article["id"], outlet or raw_outlet(record), title, text, article["sha256"],
             frozenset(ran), boilerplate, kept, words,
         )
 
@@ -99,6 +117,25 @@ class ComparedArticle:
                 e = line.start() + len(raw.rstrip())
                 if e > s and not overlaps(s, e, self.boilerplate):
                     yield s, e
+
+    @cached_property
+    def quotes(self) -> list[tuple[int, int, int]]:
+        """Quotations not nested in another, outside boilerplate: (start, end, words inside)."""
+        found: list[tuple[int, int, int]] = []
+        for quote in find_quotes(self.text):
+            if overlaps(quote.start, quote.end, self.boilerplate) or any(
+                s <= quote.start and quote.end <= e for s, e, _ in found
+            ):
+                continue
+            inner = self.count_words(quote.content_start, quote.content_end)
+            if inner:
+                found.append((quote.start, quote.end, inner))
+        return found
+
+    @cached_property
+    def quoted_words(self) -> int:
+        """Counted words inside quotation marks."""
+        return sum(inner for *_, inner in self.quotes)
 
 
 Outlets = dict[str, list[ComparedArticle]]

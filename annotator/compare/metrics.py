@@ -6,9 +6,8 @@ import statistics
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from ..quotes import find_quotes
 from .article import ComparedArticle, Outlets
 from .entity import Entity, EntityIndex
 from .text import (
@@ -18,9 +17,6 @@ from .text import (
     span_of,
     text_of,
 )
-
-if TYPE_CHECKING:
-    pass
 
 NEGATIVE, POSITIVE = -0.05, 0.05  # VADER's conventional compound thresholds
 
@@ -44,10 +40,12 @@ class Row:
     unit: str  # per_1000_words | share | score
     annotator: str
     cells: dict[str, Cell | None]  # None: the annotator did not run for that outlet
+    metric: str | None = None  # its name in the outlet profile, for the rows the profile takes
 
     def as_json(self, key: str) -> dict[str, Any]:
         return {
             "key": key,
+            **({"metric": self.metric} if self.metric else {}),
             "group": self.group,
             "label": self.label,
             "unit": self.unit,
@@ -83,8 +81,10 @@ def _words(articles: list[ComparedArticle]) -> int:
 
 
 def rate_row(group: str, label: str, annotator: str, outlets: Outlets,
-             select: Callable[[ComparedArticle], list[dict[str, Any]]]) -> Row:
-    """Hits per 1,000 counted words."""
+             select: Callable[[ComparedArticle], list[dict[str, Any]]],
+             words: Callable[[ComparedArticle], int] = lambda art: len(art.words),
+             metric: str | None = None) -> Row:
+    """Hits per 1,000 words (by default all counted words; ``words`` chooses others)."""
     cells: dict[str, Cell | None] = {}
     for outlet, every in outlets.items():
         articles = ran_on(every, annotator)
@@ -92,9 +92,17 @@ def rate_row(group: str, label: str, annotator: str, outlets: Outlets,
             cells[outlet] = None
             continue
         items = [(art, a["start"], a["end"]) for art in articles for a in select(art)]
-        words = _words(articles)
-        cells[outlet] = _cell(items, 1000 * len(items) / words if words else None)
-    return Row(group, label, "per_1000_words", annotator, cells)
+        total = sum(words(art) for art in articles)
+        cells[outlet] = _cell(items, 1000 * len(items) / total if total else None)
+    return Row(group, label, "per_1000_words", annotator, cells, metric)
+
+
+def quoted_voice(annotation: dict[str, Any]) -> bool:
+    """Whether a loaded-term hit is quoted speech: its ``voice`` when given, else ``in_quote``."""
+    voice = annotation["attributes"].get("voice")
+    if voice in ("own", "quoted"):
+        return voice == "quoted"
+    return bool(annotation["attributes"].get("in_quote"))
 
 
 def loaded_term_rows(outlets: Outlets) -> list[Row]:
@@ -104,8 +112,18 @@ def loaded_term_rows(outlets: Outlets) -> list[Row]:
         for articles in outlets.values() for art in articles
         for a in art.kept("loaded_terms", "loaded_term")
     })
-    rows = [rate_row(group, "all loaded terms", "loaded_terms", outlets,
-                     lambda art: art.kept("loaded_terms", "loaded_term"))]
+    rows = [
+        rate_row(group, "all loaded terms", "loaded_terms", outlets,
+                 lambda art: art.kept("loaded_terms", "loaded_term")),
+        rate_row(group, "own voice (per 1,000 words outside quotes)", "loaded_terms", outlets,
+                 lambda art: [a for a in art.kept("loaded_terms", "loaded_term")
+                              if not quoted_voice(a)],
+                 words=lambda art: len(art.words) - art.quoted_words, metric="loaded_own"),
+        rate_row(group, "quoted voice (per 1,000 quoted words)", "loaded_terms", outlets,
+                 lambda art: [a for a in art.kept("loaded_terms", "loaded_term")
+                              if quoted_voice(a)],
+                 words=lambda art: art.quoted_words, metric="loaded_quoted"),
+    ]
     for category in categories:
         rows.append(rate_row(
             group, category, "loaded_terms", outlets,
@@ -153,11 +171,14 @@ def attribution_rows(outlets: Outlets) -> list[Row]:
 
     rows = share_rows("Attribution stance (share of reporting cues)", "attribution", outlets,
                       list(STANCES), stances)
+    for row in rows:
+        row.metric = f"stance_{row.label}"
     group = "Hedging per 1,000 words"
     rows.append(rate_row(group, "hedges", "attribution", outlets,
-                         lambda art: art.kept("attribution", "hedge")))
+                         lambda art: art.kept("attribution", "hedge"), metric="hedges"))
     rows.append(rate_row(group, "vague sources", "attribution", outlets,
-                         lambda art: art.kept("attribution", "vague_source")))
+                         lambda art: art.kept("attribution", "vague_source"),
+                         metric="vague_sources"))
     return rows
 
 
@@ -255,32 +276,19 @@ def sentiment_rows(outlets: Outlets, index: EntityIndex, main: list[Entity]) -> 
     return rows
 
 
-def outermost_quotes(art: ComparedArticle) -> list[tuple[int, int, int]]:
-    """Quotations not nested in another, outside boilerplate: (start, end, words inside)."""
-    found: list[tuple[int, int, int]] = []
-    for quote in find_quotes(art.text):
-        if overlaps(quote.start, quote.end, art.boilerplate) or any(
-            s <= quote.start and quote.end <= e for s, e, _ in found
-        ):
-            continue
-        inner = art.count_words(quote.content_start, quote.content_end)
-        if inner:
-            found.append((quote.start, quote.end, inner))
-    return found
-
-
 def voice_rows(outlets: Outlets) -> list[Row]:
     """Words inside quotation marks (always measurable) and sentiment by sentence voice."""
     group = "Journalist voice versus quoted voice"
     cells: dict[str, Cell | None] = {}
     for outlet, articles in outlets.items():
-        quotes = [(art, *quote) for art in articles for quote in outermost_quotes(art)]
+        quotes = [(art, *quote) for art in articles for quote in art.quotes]
         quoted = sum(inner for *_, inner in quotes)
         words = _words(articles)
         cell = _cell([(art, s, e) for art, s, e, _ in quotes], quoted / words if words else None)
         cell.count = quoted
         cells[outlet] = cell
-    rows = [Row(group, "share of words inside quotation marks", "share", "core", cells)]
+    rows = [Row(group, "share of words inside quotation marks", "share", "core", cells,
+                "quoted_words")]
     voices = sorted({
         str(a["attributes"]["voice"]) for articles in outlets.values() for art in articles
         for a in _scored(art, "sentence") if a["attributes"].get("voice") is not None
@@ -291,5 +299,7 @@ def voice_rows(outlets: Outlets) -> list[Row]:
             lambda art, v=voice: [a for a in _scored(art, "sentence")
                                   if str(a["attributes"].get("voice")) == v],
         ))
+        if voice == "journalist":
+            rows[-1].metric = "journalist_sentiment"
     return rows
 

@@ -1,7 +1,13 @@
-"""Render a comparison and its records as one offline HTML page (Jinja2, autoescaped)."""
+"""The report pages (Jinja2, autoescaped, offline): one per event, and an index with the profile.
+
+An event page shows how its outlets told it, from compare_event's result and the
+event's records; the index page shows the outlet profile (dot-and-whisker plots
+drawn as inline SVG) and the list of events, each linking to its page.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import re
 import statistics
 from collections import defaultdict
@@ -10,6 +16,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
+
+from .. import __version__
 
 KNOWN_COLOURS = {
     "loaded_terms": "#ffc94d",
@@ -21,6 +29,11 @@ PALETTE = ("#e58fd4", "#f49b6c", "#63c8c0", "#b79cf0", "#d4c35a", "#f07f8f")
 LONG_SPAN = 80  # layers whose spans are longer than this (median) are underlined, not filled
 TOOLTIP_KEYS_SKIPPED = frozenset({"start", "end", "text"})
 SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def metric_panel_id(metric: str, outlet: str) -> str:
+    """The fixed id of an event page's panel for a profile metric's cell (the index links it)."""
+    return f"ev-{metric}-{hashlib.sha1(outlet.encode('utf-8')).hexdigest()[:8]}"
 
 
 def slug(value: str) -> str:
@@ -96,11 +109,15 @@ class Page:
         self.targets[span["article"]].add((span["start"], span["end"]))
         return f"t-{self.article_index[span['article']]}-{span['start']}-{span['end']}"
 
-    def panel(self, title: str, evidence: list[dict[str, Any]]) -> str | None:
-        """Register an evidence panel listing spans; returns its id (None when empty)."""
-        if not evidence:
+    def panel(self, title: str, evidence: list[dict[str, Any]],
+              panel_id: str | None = None) -> str | None:
+        """Register an evidence panel listing spans; returns its id.
+
+        Without a fixed ``panel_id`` an empty panel is not made (None).
+        """
+        if not evidence and panel_id is None:
             return None
-        panel_id = f"ev-{len(self.panels)}"
+        panel_id = panel_id or f"ev-{len(self.panels)}"
         spans = [{"href": "#" + self.anchor(e), "text": e["text"], "article": e["article"]}
                  for e in evidence]
         self.panels.append({"id": panel_id, "title": title, "spans": spans})
@@ -131,10 +148,11 @@ class Page:
             for outlet in outlets:
                 cell = row["cells"][outlet]
                 title = f"{row['group']}: {row['label']} — {outlet}"
+                fixed = metric_panel_id(row["metric"], outlet) if row.get("metric") else None
                 cells.append({
                     "text": display(cell["value"], row["unit"], cell["available"]),
                     "count": cell["count"],
-                    "panel": self.panel(title, cell["evidence"]),
+                    "panel": self.panel(title, cell["evidence"], fixed),
                     "available": cell["available"],
                 })
             groups.setdefault(row["group"], []).append(
@@ -222,12 +240,20 @@ def environment() -> Environment:
     )
 
 
-def render_report(comparison: dict[str, Any], records: list[dict[str, Any]]) -> str:
-    """The report page for ``comparison`` built from ``records``: one self-contained file."""
-    page = Page(comparison, records)
+def render_event(part: dict[str, Any], records: list[dict[str, Any]],
+                 event: dict[str, Any] | None = None, index: str | None = None) -> str:
+    """One event's page from compare_event's result ``part`` and the event's ``records``.
+
+    ``event`` is its entry in comparison.json (id, title, ...); ``index`` the link
+    back to the index page, when there is one.
+    """
+    page = Page(part, records)
     context = {
-        "comparison": comparison,
-        "outlets": [o["name"] for o in comparison["outlets"]],
+        "comparison": part,
+        "event": event,
+        "index": index,
+        "version": __version__,
+        "outlets": [o["name"] for o in part["outlets"]],
         "groups": page.metric_groups(),
         "alignments": page.alignments(),
         "labeling": page.labeling(),
@@ -241,6 +267,96 @@ def render_report(comparison: dict[str, Any], records: list[dict[str, Any]]) -> 
             "name": name, "slug": own[0].slug, "colour": own[0].colour,
             "labels": ", ".join(f"{la.label} ×{la.count}" for la in own),
         })
-    return environment().get_template("report.html.j2").render(
+    return environment().get_template("event.html.j2").render(
         **context, articles=articles, panels=page.panels, layers=layers, annotators=legend,
+    )
+
+
+def render_report(comparison: dict[str, Any], records: list[dict[str, Any]]) -> str:
+    """The report page of a whole in-memory comparison: the event page when there is one
+    event, else the index page."""
+    if len(comparison["events"]) == 1:
+        event = comparison["events"][0]
+        part = {**event, "articles": comparison["articles"],
+                "alignments": comparison["alignments"]}
+        return render_event(part, records, event)
+    return render_index(comparison)
+
+
+PLOT_WIDTH = 360
+PLOT_ROW = 22
+PLOT_LEFT = 150
+
+
+def _plot(metric: dict[str, Any]) -> dict[str, Any] | None:
+    """Dot-and-whisker geometry: one row per outlet, mean as a dot, interval as a line."""
+    rows = metric["by_outlet"]
+    if not rows:
+        return None
+    low = min([0.0, *(r["low"] for r in rows.values())])
+    high = max([0.0, *(r["high"] for r in rows.values())])
+    span = (high - low) or 1.0
+
+    def x(value: float) -> float:
+        return round(PLOT_LEFT + 10 + (value - low) / span * (PLOT_WIDTH - PLOT_LEFT - 20), 1)
+
+    return {
+        "width": PLOT_WIDTH, "height": PLOT_ROW * len(rows) + 24, "left": PLOT_LEFT,
+        "zero": x(0.0), "low_label": display(low, metric["unit"], True),
+        "high_label": display(high, metric["unit"], True), "axis_y": PLOT_ROW * len(rows) + 4,
+        "right": PLOT_WIDTH - 10,
+        "rows": [
+            {"outlet": outlet, "y": PLOT_ROW * n + 14, "mean": x(r["mean"]), "low": x(r["low"]),
+             "high": x(r["high"]),
+             "label": f"{outlet}: {display(r['mean'], metric['unit'], True)} "
+                      f"[{display(r['low'], metric['unit'], True)}, "
+                      f"{display(r['high'], metric['unit'], True)}], {r['events']} events"}
+            for n, (outlet, r) in enumerate(rows.items())
+        ],
+    }
+
+
+def render_index(comparison: dict[str, Any]) -> str:
+    """The index page: the outlet profile first, then the events, each linking to its page."""
+    pages = {e["id"]: e["page"] for e in comparison["events"]}
+    titles = {e["id"]: e["title"] or e["id"] for e in comparison["events"]}
+    outlets = [o["name"] for o in comparison["outlets"]]
+    panels: list[dict[str, Any]] = []
+    metrics = []
+    for metric in comparison["profile"]["metrics"]:
+        cells = []
+        for outlet in outlets:
+            found = metric["by_outlet"].get(outlet)
+            if found is None:
+                cells.append(None)
+                continue
+            panel_id = f"pv-{len(panels)}"
+            panels.append({
+                "id": panel_id, "title": f"{metric['label']} — {outlet}, per event",
+                "spans": [{
+                    "href": f"{pages[v['event']]}#{metric_panel_id(metric['name'], outlet)}",
+                    "text": display(v["value"], metric["unit"], True),
+                    "article": titles[v["event"]],
+                } for v in found["values"]],
+            })
+            cells.append({
+                "panel": panel_id, "mean": display(found["mean"], metric["unit"], True),
+                "low": display(found["low"], metric["unit"], True),
+                "high": display(found["high"], metric["unit"], True), "events": found["events"],
+            })
+        differences = [
+            {**d, "text": display(d["mean"], metric["unit"], True),
+             "low_text": display(d["low"], metric["unit"], True),
+             "high_text": display(d["high"], metric["unit"], True),
+             "clear": d["low"] > 0 or d["high"] < 0}
+            for d in comparison["profile"]["differences"] if d["metric"] == metric["name"]
+        ]
+        metrics.append({**metric, "cells": cells, "plot": _plot(metric),
+                        "differences": differences})
+    events = []
+    for event in comparison["events"]:
+        events.append({**event, "outlet_names": [o["name"] for o in event["outlets"]]})
+    return environment().get_template("index.html.j2").render(
+        comparison=comparison, version=__version__, outlets=outlets, metrics=metrics,
+        events=events, panels=panels, profile=comparison["profile"],
     )

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from .. import __version__
-from ..schema import load_schema, schema_problems
 from .alignment import alignments
 from .article import ComparedArticle, Outlets
 from .entity import EntityIndex, main_entities, mentions, person_names
@@ -23,17 +22,21 @@ from .metrics import (
 if TYPE_CHECKING:
     from spacy.language import Language
 
-COMPARISON_VERSION = "1.0.0"
-COMPARISON_SCHEMA = "comparison.json"
 
-def compare_event(records: list[dict[str, Any]], nlp: Language | None = None) -> dict[str, Any]:
-    """The comparison of the outlets in ``records`` (one record per article).
+def compare_event(records: list[dict[str, Any]], nlp: Language | None = None,
+                  outlet_names: Mapping[str, str] | None = None,
+                  event: str = "all") -> dict[str, Any]:
+    """How the outlets of one event told it, from its records (one per article).
 
-    ``nlp``, a pipeline with parser and NER, is used for the labeling matrix;
-    without it the matrix is left empty and a note says why.
+    ``outlet_names`` maps article ids to outlet display names (default: each
+    record's own spelling). ``nlp``, a pipeline with parser and NER, is used for
+    the labeling matrix; without it the matrix lacks what needs a parse and a note
+    says so. Returns the event's outlets, articles, metric table, alignments (each
+    tagged with ``event``), labeling matrix and notes.
     """
+    names = outlet_names or {}
     ordered = sorted(records, key=lambda r: r["article"]["id"])
-    articles = [ComparedArticle.from_record(r) for r in ordered]
+    articles = [ComparedArticle.from_record(r, names.get(r["article"]["id"])) for r in ordered]
     outlets: Outlets = defaultdict(list)
     for art in articles:
         outlets[art.outlet].append(art)
@@ -56,23 +59,16 @@ def compare_event(records: list[dict[str, Any]], nlp: Language | None = None) ->
         notes.append("no spaCy pipeline with parser and NER: the labeling matrix lacks titles, "
                      "appositives and predicated labels")
     return {
-        "comparison_version": COMPARISON_VERSION,
-        "tool": {"name": "annotator", "version": __version__},
         "outlets": [{"name": o, "articles": [a.id for a in arts]} for o, arts in outlets.items()],
         "articles": [
-            {"id": a.id, "outlet": a.outlet, "title": a.title, "sha256": a.sha256,
-             "words": len(a.words), "boilerplate": [a.evidence(s, e) for s, e in a.boilerplate],
+            {"id": a.id, "outlet": a.outlet, "event": event, "title": a.title,
+             "date": r["article"].get("date"), "sha256": a.sha256, "words": len(a.words),
+             "boilerplate": [a.evidence(s, e) for s, e in a.boilerplate],
              "annotators": sorted(a.annotators)}
-            for a in articles
+            for a, r in zip(articles, ordered, strict=True)
         ],
         "metrics": [row.as_json(f"m{number}") for number, row in enumerate(rows)],
-        "alignments": alignments(articles),
+        "alignments": [{"event": event, **a} for a in alignments(articles)],
         "labeling": labeling_matrix(outlets, index, main, docs, spans),
         "notes": notes,
     }
-
-
-def comparison_problems(comparison: dict[str, Any]) -> list[str]:
-    """Schema problems of a comparison, one line each (empty when valid)."""
-    return [f"{p.pointer or '/'}: {p.message}"
-            for p in schema_problems(comparison, load_schema(COMPARISON_SCHEMA))]

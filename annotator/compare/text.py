@@ -33,11 +33,6 @@ ROLE_NOUNS = frozenset(
     secretary chancellor king prime commander general official""".split()
 )
 TITLE_POS = frozenset({"PROPN", "NOUN", "ADJ"})
-def outlet_of(record: dict[str, Any]) -> str:
-    """The article's ``source`` when it has one, else its id."""
-    return record["article"].get("source") or record["article"]["id"]
-
-
 def overlaps(start: int, end: int, spans: Iterable[tuple[int, int]]) -> bool:
     return any(start < s_end and s_start < end for s_start, s_end in spans)
 

@@ -1,0 +1,75 @@
+"""`annotate compare` from folder to files: plan, compare event by event, write, report progress."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from ..records import iter_records, record_paths
+from ..run.output import write_atomically
+from .corpus import add_result, compare_events, head, plan
+from .output import ComparisonInvalid, ComparisonWriter
+from .profile import RESAMPLES, SEED, ProfileBuilder
+from .report import render_event, render_index
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+
+def run_compare(directory: Path, out_dir: Path, load_nlp: Callable[[], Language | None],
+                aliases: Mapping[str, str] | None = None,
+                overrides: Mapping[str, str] | None = None, seed: int | None = None,
+                resamples: int | None = None) -> str:
+    """Compare the records under ``directory`` into ``out_dir``; returns a one-line summary.
+
+    Writes events.json, one page per event (or report.html alone for one event),
+    then comparison.json and the index report.html. Progress goes to stderr.
+    """
+    total = len(record_paths(directory))
+    with click.progressbar(iter_records(directory), length=total, label="Reading records",
+                           file=sys.stderr) as records:
+        corpus = plan(records, aliases, overrides)
+    grouping = {e.id: event.id for event in corpus.events for e in event.entries}
+    write_atomically(out_dir / "events.json",
+                     json.dumps(dict(sorted(grouping.items())), ensure_ascii=False, indent=2)
+                     + "\n")
+    nlp = load_nlp()
+    writer = ComparisonWriter()
+    profile = ProfileBuilder(SEED if seed is None else seed,
+                             RESAMPLES if resamples is None else resamples)
+    single = len(corpus.events) == 1
+    alignments = 0
+    index_events = []
+    try:
+        with click.progressbar(compare_events(corpus, nlp), length=len(corpus.events),
+                               label=f"Comparing {len(corpus.events)} event(s)",
+                               file=sys.stderr) as results:
+            for result in results:
+                add_result(writer, profile, result)
+                alignments += len(result.part["alignments"])
+                entry = result.as_json()
+                index_events.append({k: entry[k] for k in ("id", "grouping", "title", "date",
+                                                           "page", "articles", "outlets")})
+                page = render_event(result.part, result.records, entry,
+                                    None if single else "../report.html")
+                write_atomically(out_dir / result.event.page, page)
+        top = head(corpus, profile)
+        writer.check_head(top)
+        if writer.problems:
+            raise ComparisonInvalid(
+                f"comparison.json would not match its schema: {writer.problems[0]}")
+        write_atomically(out_dir / "comparison.json", lambda out: writer.finish(top, out))
+    finally:
+        writer.close()
+    if not single:
+        articles = [article for event in index_events for article in event["articles"]]
+        write_atomically(out_dir / "report.html",
+                         render_index({**top, "events": index_events, "articles": articles}))
+    return (f"{len(top['outlets'])} outlets, {len(corpus.events)} event(s), {alignments} aligned "
+            f"claims and quotes: wrote {out_dir / 'report.html'} and "
+            f"{out_dir / 'comparison.json'}")
