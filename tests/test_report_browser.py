@@ -6,6 +6,7 @@ download). Skips when either is missing; `.ci/run` installs both.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from pathlib import Path
@@ -15,8 +16,10 @@ import pytest
 
 from annotator import Article
 from annotator.compare import compare_records, render_report
+from annotator.compare.run import run_compare
 from annotator.pipeline import annotate_articles
 from annotator.plugins import load_annotators
+from tests.test_compare_corpus import corpus
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -48,23 +51,30 @@ def report(tmp_path_factory, seed_records, trained_nlp) -> tuple[Path, list[dict
                       source="Hostile Outlet")
     [injected] = annotate_articles([hostile], trained_nlp, load_annotators())
     records = [*seed_records.values(), injected]
-    html = render_report(compare_records(records, trained_nlp), records)
+    one_event = {r["article"]["id"]: "seeds" for r in records}
+    html = render_report(compare_records(records, trained_nlp, overrides=one_event), records)
     path = tmp_path_factory.mktemp("report") / "report.html"
     path.write_text(html, encoding="utf-8")
     return path, records
 
 
 @pytest.fixture(scope="module")
-def page(report):
-    path, _ = report
+def browser():
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
         )
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.goto(path.as_uri())
-        yield page
+        yield browser
         browser.close()
+
+
+@pytest.fixture(scope="module")
+def page(report, browser):
+    path, _ = report
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(path.as_uri())
+    yield page
+    page.close()
 
 
 def save_screenshot(element_or_page: Any, name: str, tmp_path: Path) -> Path:
@@ -137,3 +147,51 @@ def test_highlights_toggle_and_numbers_open_their_spans(page, tmp_path) -> None:
     article.scroll_into_view_if_needed()
     shot = save_screenshot(article, "report-article.png", tmp_path)
     assert shot.stat().st_size > 10_000
+
+
+@pytest.fixture(scope="module")
+def index_page(tmp_path_factory, browser):
+    """The index page of three events x three outlets, written by the command's code."""
+    folder = tmp_path_factory.mktemp("annotations")
+    for found in corpus(loaded=True):
+        (folder / f"{found['article']['id']}.json").write_text(json.dumps(found), "utf-8")
+    out = tmp_path_factory.mktemp("report")
+    run_compare(folder, out, lambda: None)
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto((out / "report.html").as_uri())
+    yield page
+    page.close()
+
+
+def test_index_shows_the_profile_first_then_the_events(index_page, tmp_path) -> None:
+    page = index_page
+    save_screenshot(page, "index-top.png", tmp_path)
+    headings = page.locator("h2").all_inner_texts()
+    assert headings.index("Outlet profile") < headings.index("Events")
+    assert page.locator("#profile-table thead th").count() == 4  # metric + three outlets
+    assert page.locator("#profile-table tr.metric").count() == 10
+    assert page.locator("svg.plot").first.is_visible()
+    assert page.locator("svg.plot circle").count() >= 3
+    events = page.locator("#event-list tr.event")
+    assert events.count() == 3
+    assert "Alpha, Beta, Gamma" in events.first.inner_text()
+
+
+def test_a_profile_number_opens_its_events_and_leads_to_the_spans(index_page, tmp_path) -> None:
+    page = index_page
+    row = page.locator("#profile-table tr[data-metric=loaded_own]")
+    row.locator("a.value").first.click()
+    panel = page.locator(".evidence:target")
+    sync_api.expect(panel).to_be_visible()
+    assert panel.locator("li").count() == 3  # one value per event
+    panel.locator("a").nth(1).click()  # the first event's value
+    page.wait_for_load_state()
+    assert "/events/" in page.url
+    target = page.locator(".evidence:target")
+    sync_api.expect(target).to_be_visible()
+    target.locator("a[href^='#t-']").first.click()
+    sync_api.expect(page.locator(".seg.focus").first).to_be_visible()
+    save_screenshot(page, "index-event-span.png", tmp_path)
+    page.locator("#back").click()
+    page.wait_for_load_state()
+    assert page.url.endswith("report.html")
