@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import inspect
 import json
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from .settings import Configurable
@@ -34,8 +36,22 @@ class Annotation:
 
 
 def sub_span(text: str, start: int, end: int) -> dict[str, Any]:
-    """A span nested in ``attributes``: offsets plus the text they slice."""
+    """A span nested in ``attributes``: offsets plus the text they slice.
+
+    Returns a new dict ``{"start": start, "end": end, "text": text[start:end]}``
+    (code points, end exclusive), which ``annotate validate`` re-slices. The
+    offsets are not checked here: out-of-range ones make the record invalid.
+    """
     return {"start": start, "end": end, "text": text[start:end]}
+
+
+def read_only(value: Any) -> Any:
+    """``value`` (JSON data) as read-only views: dicts become mappings, lists tuples."""
+    if isinstance(value, dict):
+        return MappingProxyType({key: read_only(item) for key, item in value.items()})
+    if isinstance(value, list):
+        return tuple(read_only(item) for item in value)
+    return value
 
 
 def file_sha256(path: Path) -> str:
@@ -47,7 +63,8 @@ class Annotator(Configurable):
 
     Class attributes: ``name`` (unique; the key in the JSON), ``version``
     (recorded in provenance), ``requires`` (spaCy pipe names checked before the
-    run), ``attributes_schema`` (JSON Schema for ``attributes``, or None) and
+    run), ``uses`` (names of annotators that run first and whose output this one
+    reads), ``attributes_schema`` (JSON Schema for ``attributes``, or None) and
     ``default_settings`` (every accepted keyword argument with its default).
     """
 
@@ -55,6 +72,7 @@ class Annotator(Configurable):
     required_attributes = ("name", "version")
     version: ClassVar[str]
     requires: ClassVar[tuple[str, ...]] = ()
+    uses: ClassVar[tuple[str, ...]] = ()
     attributes_schema: ClassVar[dict[str, Any] | None] = None
 
     def __init__(self, **settings: Any) -> None:
@@ -62,8 +80,19 @@ class Annotator(Configurable):
         self.data_files: list[Path] = []
 
     def annotate(self, article: Article, doc: Doc) -> Iterable[Annotation]:
-        """Return the annotations for one article. ``doc`` is shared: do not modify it."""
+        """Return the annotations for one article. ``doc`` is shared: do not modify it.
+
+        An annotator that ``uses`` others may add a parameter ``annotations``: it
+        then receives ``{name: records}`` for each used annotator, the records as
+        in the output file (read-only mappings; lists are tuples).
+        """
         raise NotImplementedError
+
+    @classmethod
+    def takes_annotations(cls) -> bool:
+        """Whether ``annotate`` accepts ``annotations`` (by name or ``**kwargs``)."""
+        parameters = inspect.signature(cls.annotate).parameters.values()
+        return any(p.name == "annotations" or p.kind is p.VAR_KEYWORD for p in parameters)
 
     def summarize(self, annotations: list[dict[str, Any]]) -> dict[str, Any]:
         """Summarise this annotator's annotations of one article (default: counts by label)."""

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from . import __version__
-from .annotation import Annotation, Annotator
+from .annotation import Annotation, Annotator, read_only
 from .article import Article
 from .errors import ModelError
 
@@ -91,7 +91,7 @@ def run_provenance(nlp: Language, annotators: Iterable[Annotator]) -> dict[str, 
             "spacy_version": spacy.__version__,
             "pipes": list(nlp.pipe_names),
         },
-        "annotators": [a.provenance() for a in annotators],
+        "annotators": [a.provenance() for a in sorted(annotators, key=lambda a: a.name)],
     }
 
 
@@ -114,24 +114,56 @@ def annotation_record(annotator: str, annotation: Annotation, text: str) -> dict
     return record
 
 
+def annotator_records(
+    annotator: Annotator, article: Article, doc: Doc, used: dict[str, tuple[Any, ...]]
+) -> list[dict[str, Any]]:
+    """One annotator's output records for one article, raising what it raises.
+
+    ``used`` holds the read-only records of the annotators it uses; ``annotate``
+    receives them as ``annotations`` when it takes that parameter.
+    """
+    extra = {"annotations": used} if annotator.takes_annotations() else {}
+    return [
+        annotation_record(annotator.name, a, article.text)
+        for a in annotator.annotate(article, doc, **extra)
+    ]
+
+
 def article_record(
     article: Article, doc: Doc, annotators: list[Annotator], provenance: dict[str, Any]
 ) -> dict[str, Any]:
-    """Run every annotator on one parsed article; a failing annotator becomes an error entry."""
+    """Run every annotator on one parsed article; a failing annotator becomes an error entry.
+
+    ``annotators`` come in run order (used annotators first). An annotator whose
+    used annotator failed on this article does not run and gets an error entry too.
+    """
     annotations: list[dict[str, Any]] = []
     summary: dict[str, Any] = {}
     errors: list[dict[str, str]] = []
+    views: dict[str, tuple[Any, ...]] = {}
+    failed: set[str] = set()
+    used = {name for annotator in annotators for name in annotator.uses}
     for annotator in annotators:
+        if missing := [name for name in annotator.uses if name not in views]:
+            failed.add(annotator.name)
+            why = "failed" if set(missing) <= failed else "did not run before it"
+            message = f"not run: it uses {', '.join(map(repr, missing))}, which {why}"
+            errors.append({"annotator": annotator.name, "message": message})
+            continue
         try:
-            produced = [
-                annotation_record(annotator.name, a, article.text)
-                for a in annotator.annotate(article, doc)
-            ]
+            produced = annotator_records(
+                annotator, article, doc, {name: views[name] for name in annotator.uses}
+            )
             summary[annotator.name] = annotator.summarize(produced)
         except Exception as error:
+            failed.add(annotator.name)
             message = f"{type(error).__name__}: {error}".splitlines()[0]
             errors.append({"annotator": annotator.name, "message": message})
             continue
+        if annotator.name in used:
+            views[annotator.name] = read_only(
+                sorted(produced, key=lambda a: (a["start"], a["end"], a["label"]))
+            )
         annotations.extend(produced)
     annotations.sort(key=lambda a: (a["start"], a["end"], a["annotator"], a["label"]))
     return {
@@ -151,8 +183,8 @@ def article_record(
         },
         "provenance": provenance,
         "annotations": annotations,
-        "summary": summary,
-        "errors": errors,
+        "summary": dict(sorted(summary.items())),
+        "errors": sorted(errors, key=lambda e: e["annotator"]),
     }
 
 

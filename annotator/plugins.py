@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import graphlib
 import importlib.util
 import os
 from collections.abc import Iterable
@@ -127,7 +128,13 @@ def registered(manager: pluggy.PluginManager, hook_name: str, base: type[T]) -> 
 
 def annotator_classes(manager: pluggy.PluginManager) -> dict[str, type[Annotator]]:
     """Every registered annotator class by name, sorted."""
-    return registered(manager, "register_annotators", Annotator)
+    classes = registered(manager, "register_annotators", Annotator)
+    for name, cls in classes.items():
+        if isinstance(cls.uses, str) or not all(isinstance(u, str) for u in cls.uses):
+            raise PluginError(
+                f"annotator {name!r}: uses must be a tuple of annotator names, not {cls.uses!r}"
+            )
+    return classes
 
 
 def reader_classes(manager: pluggy.PluginManager) -> dict[str, type[Reader]]:
@@ -177,20 +184,70 @@ def select(names: Iterable[str], only: list[str] | None, disable: list[str] | No
     return [n for n in known if (not only or n in only) and n not in (disable or ())]
 
 
+def with_used(classes: dict[str, type[Annotator]], names: Iterable[str]) -> list[str]:
+    """``names`` plus every annotator they use, directly or not (unknown names left out)."""
+    found: set[str] = set()
+    pending = list(names)
+    while pending:
+        name = pending.pop()
+        if name in classes and name not in found:
+            found.add(name)
+            pending.extend(classes[name].uses)
+    return sorted(found)
+
+
+def run_order(classes: dict[str, type[Annotator]], selected: Iterable[str]) -> list[str]:
+    """The selected names with every used annotator before its users; otherwise by name.
+
+    A used name that is not installed or not selected, or annotators that use
+    each other in a cycle, are a ConfigError naming both sides.
+    """
+    chosen = sorted(selected)
+    for name in chosen:
+        for used in classes[name].uses:
+            if used not in classes:
+                raise ConfigError(
+                    f"annotator {name!r} uses {used!r}, which is not installed "
+                    f"(known: {', '.join(classes)})"
+                )
+            if used not in chosen:
+                raise ConfigError(
+                    f"annotator {name!r} uses {used!r}, which is disabled: "
+                    f"enable {used!r} too, or disable {name!r}"
+                )
+    sorter = graphlib.TopologicalSorter({name: classes[name].uses for name in chosen})
+    try:
+        sorter.prepare()
+    except graphlib.CycleError as error:
+        cycle = " uses ".join(repr(name) for name in reversed(error.args[1]))
+        raise ConfigError(f"annotators in a cycle: {cycle}") from None
+    order: list[str] = []
+    while sorter.is_active():
+        ready = sorted(sorter.get_ready())
+        order.extend(ready)
+        sorter.done(*ready)
+    return order
+
+
 def load_annotators(
     manager: pluggy.PluginManager | None = None,
     only: list[str] | None = None,
     disable: list[str] | None = None,
     settings: dict[str, dict[str, Any]] | None = None,
+    include_used: bool = False,
 ) -> list[Annotator]:
-    """Instantiate the selected annotators, each with its settings, in name order.
+    """Instantiate the selected annotators, each with its settings, in run order.
 
-    ``manager`` defaults to a new plugin manager with the installed plugins.
+    Run order puts every annotator after those it ``uses`` (see :func:`run_order`),
+    and is name order otherwise. ``include_used`` adds the annotators that ``only``
+    needs. ``manager`` defaults to a new plugin manager with the installed plugins.
     """
     classes = annotator_classes(manager or plugin_manager())
     settings = settings or {}
     unknown = sorted(set(settings) - set(classes))
     if unknown:
         raise ConfigError(f"settings given for unknown annotator(s): {', '.join(unknown)}")
-    return [instantiate(classes[name], settings.get(name, {}))
-            for name in select(classes, only, disable)]
+    if only and include_used:
+        only = with_used(classes, only)
+    order = run_order(classes, select(classes, only, disable))
+    return [instantiate(classes[name], settings.get(name, {})) for name in order]

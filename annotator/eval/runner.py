@@ -41,7 +41,7 @@ def evaluate(
             report.notes.append(f"{task}: skipped, annotator(s) {', '.join(sorted(missing))} "
                                 "not installed")
     names = sorted(set().union(*tasks.values()) & installed)
-    annotators = load_annotators(manager, only=names) if names else []
+    annotators = load_annotators(manager, only=names, include_used=True) if names else []
     report.annotators = [{"name": a.name, "version": a.version} for a in annotators]
     runnable = {task for task, needed in tasks.items() if needed <= installed}
     return gold_format.run(gold, report, annotators, model, config, progress, runnable)
