@@ -1,4 +1,5 @@
-"""The wheel really contains the built-in plugins, their lexicons and the schemas."""
+"""The wheel really contains the built-in plugins (subpackages too), their lexicons and the
+schemas."""
 
 from __future__ import annotations
 
@@ -18,9 +19,15 @@ def test_wheel_contains_every_entry_point_module_lexicon_and_schema(tmp_path):
     )
     [wheel] = tmp_path.glob("annotator-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    for module in project["entry-points"]["annotator"].values():
-        assert module.replace(".", "/") + ".py" in names
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    for module in pyproject["project"]["entry-points"]["annotator"].values():
+        path = module.replace(".", "/")
+        assert f"{path}.py" in names or f"{path}/__init__.py" in names, module
+    # every module of every package folder, subpackages included (a subpackage missing
+    # from [tool.setuptools] packages would silently drop out of the wheel)
+    for package, folder in pyproject["tool"]["setuptools"]["package-dir"].items():
+        for path in (ROOT / folder).rglob("*.py"):
+            assert f"{package}/{path.relative_to(ROOT / folder).as_posix()}" in names, path
     for folder, package in (("plugins/lexicons", "annotator_plugins/lexicons"),
                             ("schemas", "annotator_schemas"),
                             ("schemas/attributes", "annotator_schemas/attributes")):

@@ -1,0 +1,94 @@
+"""The ``attribution`` annotator: reporting cues with stance, speaker and content; hedges;
+vague sources."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from annotator import Annotation, Annotator, find_quotes, load_schema, sub_span
+
+from .cue import Cue, CueFinder
+from .document import DocAnalysis
+from .hedge import hedge_annotations, vague_source_annotations
+from .lexicon import BUILTIN_LEXICON, STANCES, load_lexicon
+from .speaker import speaker_name
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+    from annotator import Article
+
+
+class Attribution(Annotator):
+    """Reporting cues with stance, speaker and content; hedges; vague sources."""
+
+    name = "attribution"
+    version = "1.0.0"
+    requires = ()
+    attributes_schema = load_schema("attributes/attribution.json")
+    default_settings = {
+        "lexicon": None,
+        "resolve_sources": True,
+        "hedges": True,
+        "skip_cues_in_quotes": True,
+    }
+
+    def __init__(self, **settings: Any) -> None:
+        super().__init__(**settings)
+        path = Path(self.settings["lexicon"] or BUILTIN_LEXICON)
+        self.lexicon = load_lexicon(path)
+        self.data_files.append(path)
+
+    def annotate(self, article: Article, doc: Doc) -> Iterator[Annotation]:
+        text = article.text
+        analysis = DocAnalysis(doc, text, find_quotes(text))
+        cues = CueFinder(self.lexicon, analysis, self.settings["skip_cues_in_quotes"]).find()
+        for cue in cues:
+            yield self._cue_annotation(cue, analysis)
+        if self.settings["hedges"]:
+            yield from hedge_annotations(self.lexicon, text, analysis)
+        yield from vague_source_annotations(self.lexicon, cues, analysis)
+
+    def _cue_annotation(self, cue: Cue, analysis: DocAnalysis) -> Annotation:
+        text = analysis.text
+        source = sub_span(text, *cue.source) if cue.source else None
+        resolved = None
+        name = None
+        if cue.source_head is not None:
+            named, resolved_span = speaker_name(analysis, cue.source, cue.source_head)
+            if resolved_span and self.settings["resolve_sources"]:
+                resolved = sub_span(text, *resolved_span)
+                name = text[resolved_span[0] : resolved_span[1]]
+            else:
+                name = named
+        elif source is not None:
+            name = source["text"]
+        attributes = {
+            "stance": cue.stance,
+            "entry": cue.entry.key,
+            "category": cue.entry.category,
+            "modifier": cue.modifier,
+            "negated": cue.negated,
+            "source": source,
+            "source_resolved": resolved,
+            "source_name": name,
+            "content": sub_span(text, *cue.content) if cue.content else None,
+            "quote_type": cue.quote_type,
+            "has_source": source is not None,
+        }
+        return Annotation("cue", cue.start, cue.end, attributes=attributes)
+
+    def summarize(self, annotations: list[dict[str, Any]]) -> dict[str, Any]:
+        """Counts by label, cues by stance, and the share of cues with a known source."""
+        summary = super().summarize(annotations)
+        cues = [a for a in annotations if a["label"] == "cue"]
+        stances = {stance: 0 for stance in STANCES}
+        for cue in cues:
+            stances[cue["attributes"]["stance"]] += 1
+        summary["stances"] = stances
+        sourced = sum(cue["attributes"]["has_source"] for cue in cues)
+        summary["sourced_share"] = round(sourced / len(cues), 4) if cues else None
+        return summary
+

@@ -1,0 +1,64 @@
+"""Hedges ("reportedly", "so-called") and vague sources ("officials said") around the cues."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
+
+from annotator import Annotation
+
+from .document import PERSON_LABELS
+
+if TYPE_CHECKING:
+    from .cue import Cue
+    from .document import DocAnalysis
+    from .lexicon import Lexicon
+
+
+def hedge_annotations(lexicon: Lexicon, text: str, analysis: DocAnalysis) -> Iterator[Annotation]:
+    """Hedge phrases from the lexicon, outside direct quotes, longest match first."""
+    hits: list[tuple[int, int, str, str]] = []
+    for pattern, entry, category in lexicon.hedges:
+        for match in pattern.finditer(text):
+            hits.append((match.start(), match.end(), entry, category))
+    hits.sort(key=lambda h: (h[0], -h[1]))
+    last_end = -1
+    for start, end, entry, category in hits:
+        if start < last_end or analysis.in_quote(start):
+            continue
+        last_end = end
+        yield Annotation("hedge", start, end, attributes={"entry": entry, "category": category})
+
+
+def vague_source_annotations(
+    lexicon: Lexicon, cues: Iterable[Cue], analysis: DocAnalysis
+) -> Iterator[Annotation]:
+    """Cues whose speaker is unnamed: 'officials said', 'critics claim', 'some argue'."""
+    doc = analysis.doc
+    for cue in cues:
+        if cue.source is not None and cue.source_head is not None:
+            head = cue.source_head
+            category = lexicon.vague_words.get(head.lower_) or (
+                lexicon.vague_words.get(head.lemma_.lower()) if analysis.has_lemma else None
+            )
+            if category is None or head.pos_ == "PROPN" or any(
+                m.label_ in PERSON_LABELS for _, m, _ in analysis.mentions()
+                if cue.source[0] <= m.start_char < cue.source[1]
+            ):
+                continue
+            start, end = min(cue.source[0], cue.start), max(cue.source[1], cue.end)
+            if end - start > 160:
+                start, end = cue.source
+            yield Annotation("vague_source", start, end, attributes={
+                "entry": head.lower_, "category": category,
+            })
+        elif not analysis.has_parse and cue.head is not None:
+            for token in reversed(doc[max(0, cue.head.i - 4) : cue.head.i]):
+                if token.is_punct:
+                    break
+                category = lexicon.vague_words.get(token.lower_)
+                if category is not None:
+                    yield Annotation("vague_source", token.idx, cue.end, attributes={
+                        "entry": token.lower_, "category": category,
+                    })
+                    break

@@ -1,0 +1,99 @@
+"""Who speaks: the subject of a reporting verb, through conjoined and embedded verbs, a
+passive agent, or the name after an inverted verb ("“…,” said X")."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
+    from .cue import Cue
+    from .document import DocAnalysis
+
+CHAIN_DEPS = frozenset({"conj", "xcomp", "advcl", "ccomp", "pcomp", "prep"})
+RELATIVE_PRONOUNS = frozenset({"that", "which", "who"})
+
+
+def fill_verb_source(analysis: DocAnalysis, cue: Cue, token: Token) -> None:
+    if cue.entry.category == "evidential_hedge" or (
+        token.tag_ == "VBN" and token.dep_ in ("advcl", "acl") and not any(
+            c.dep_ in ("agent", "nsubj", "aux", "auxpass") for c in token.children
+        )
+    ):
+        return  # "X seems to ...", "Asked about it, X said": no speaker of its own
+    subject = find_subject(analysis, token)
+    if subject is None or (analysis.in_quote(subject.idx) and not analysis.in_quote(token.idx)):
+        return
+    between = analysis.text[min(subject.idx, token.idx) : max(subject.idx, token.idx)]
+    if "\n" in between:
+        return
+    cue.source_head = subject
+    cue.source = analysis.phrase_span(subject, exclude=token)
+
+
+def find_subject(analysis: DocAnalysis, token: Token) -> Token | None:
+    """The speaker: nsubj, through conj/xcomp/advcl/pcomp chains, or a passive agent.
+
+    Climbing from a conjoined or embedded verb, the subject of a reported clause
+    (ccomp) is skipped: in "asserted that Ukraine started the war and contradicted
+    polls by claiming ...", "claiming" belongs to the speaker, not to "Ukraine".
+    """
+    for child in token.children:
+        if child.dep_ == "agent":  # "was criticized by X", "Asked by Matt Lauer"
+            objects = [t for t in child.children if t.dep_ == "pobj"]
+            return objects[0] if objects else None
+    verb = token
+    for _ in range(8):
+        passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children)
+        if passive:
+            for child in verb.children:
+                if child.dep_ == "agent":
+                    objects = [t for t in child.children if t.dep_ == "pobj"]
+                    return objects[0] if objects else None
+            if verb is token:
+                return None
+        if verb is token or verb.dep_ != "ccomp":
+            subject_deps = ("nsubj", "csubj") if verb is token else (
+                "nsubj", "csubj", "nsubjpass"  # "X was forced ... and said": X speaks
+            )
+            subjects = [c for c in verb.children
+                        if c.dep_ in subject_deps and c.lower_ != "there"]
+            if subjects:
+                # the nearest: a missed sentence break can leave two subjects
+                child = min(subjects, key=lambda c: abs(c.i - verb.i))
+                if child.lower_ in RELATIVE_PRONOUNS and verb.dep_ == "relcl":
+                    return verb.head  # "results that show ...": the antecedent speaks
+                return child
+            if verb is token and token.i > 0 and token.nbor(-1).head.i == token.i and (
+                token.nbor(-1).pos_ == "PROPN"
+            ):
+                return token.nbor(-1)  # "Bozell answers", parsed as a compound
+        if verb.dep_ in ("relcl", "acl") and verb.head.pos_ in ("PROPN", "PRON") or (
+            verb.dep_ == "relcl" and verb.head.pos_ == "NOUN"
+        ):
+            return verb.head
+        if verb.dep_ in CHAIN_DEPS | {"acl", "dep", "pobj"} and verb.head.i != verb.i:
+            verb = verb.head
+            continue
+        break
+    return _inverted_subject(analysis, token)
+
+
+def _inverted_subject(analysis: DocAnalysis, token: Token) -> Token | None:
+    """'“…,” said Edward Leamer, an economist' or '…, reported the Washington Examiner':
+    after a quote or a comma, the parser often attaches the speaker of an inverted
+    reporting verb elsewhere; take the name that follows the verb."""
+    index = bisect_right(analysis.quote_starts, token.idx)
+    ended = [q for q in analysis.quotes[max(0, index - 3) : index] if q.end <= token.idx]
+    after_quote = bool(ended) and not analysis.text[ended[-1].end : token.idx].strip(" ,")
+    after_comma = token.i > 0 and token.nbor(-1).text == ","
+    if not (after_quote or after_comma) or token.i + 1 >= len(token.doc):
+        return None
+    name = token.nbor(1)
+    if name.pos_ not in ("PROPN", "NOUN", "DET"):
+        return None
+    while name.dep_ in ("compound", "det", "amod", "flat") and name.head.i > name.i:
+        name = name.head
+    return name if name.pos_ in ("PROPN", "NOUN") else None
