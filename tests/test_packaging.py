@@ -25,7 +25,8 @@ def test_wheel_contains_every_entry_point_module_lexicon_and_schema(tmp_path):
         assert f"{path}.py" in names or f"{path}/__init__.py" in names, module
     # every module of every package folder, subpackages included (a subpackage missing
     # from [tool.setuptools] packages would silently drop out of the wheel)
-    for package, folder in pyproject["tool"]["setuptools"]["package-dir"].items():
+    folders = {"annotator": "annotator", **pyproject["tool"]["setuptools"]["package-dir"]}
+    for package, folder in folders.items():
         for path in (ROOT / folder).rglob("*.py"):
             assert f"{package}/{path.relative_to(ROOT / folder).as_posix()}" in names, path
     for folder, package in (("plugins/lexicons", "annotator_plugins/lexicons"),
