@@ -90,16 +90,19 @@ def person_names(article: ComparedArticle, doc: Doc | None) -> list[str]:
     return names
 
 
-def mentions(
-    article: ComparedArticle, index: EntityIndex, doc: Doc | None
-) -> dict[str, list[tuple[int, int]]]:
-    """Spans that name each entity (by surname), outside boilerplate."""
+def mentions(article: ComparedArticle, index: EntityIndex) -> dict[str, list[tuple[int, int]]]:
+    """Spans that name each entity (by surname), outside boilerplate.
+
+    Words are found in the text itself (a possessive ’s is left out of the span), so a
+    parse of only some sentences misses no mention.
+    """
     found: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    if doc is not None:
-        candidates = [(t.idx, t.idx + len(t.text), t.text) for t in doc if t.text[:1].isupper()]
-    else:
-        candidates = [(m.start(), m.end(), m.group()) for m in WORD.finditer(article.text)
-                      if m.group()[:1].isupper()]
+    candidates = []
+    for match in WORD.finditer(article.text):
+        word = match.group()
+        if word[:1].isupper():
+            bare = POSSESSIVE.sub("", word) if len(word) > 3 else word
+            candidates.append((match.start(), match.start() + len(bare), bare))
     for start, end, word in candidates:
         if overlaps(start, end, article.boilerplate):
             continue

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
@@ -18,9 +19,48 @@ from .metrics import (
     sentiment_rows,
     voice_rows,
 )
+from .text import ROLE_NOUNS, WORD
 
 if TYPE_CHECKING:
     from spacy.language import Language
+    from spacy.tokens import Doc
+
+
+ROLES = "|".join(sorted(ROLE_NOUNS))
+ROLE_PHRASE = re.compile(rf"\b(?:the|its|their)\s+(?:[\w-]+\s+){{0,3}}(?:{ROLES})\b",
+                         re.IGNORECASE)
+
+
+BLANK = re.compile(r"[^\n]")
+
+
+def needed_text(art: ComparedArticle, index: EntityIndex) -> str:
+    """The article's text with only the sentences the labeling matrix reads; the rest blanked.
+
+    Kept: sentences naming a known person (by surname) and definite role phrases
+    ("the Ukrainian leader"). Blanked characters become spaces (line breaks stay), so
+    every offset of the parse is an offset of the article.
+    """
+    if not art.kept("sentiment", "entity_mention"):
+        return art.text  # no entity clusters to go by: parse it all
+    parts = []
+    last = 0
+    for start, end in art.segments():
+        sentence = art.text[start:end]
+        named = any(word[:1].isupper() and index.match(word) for word in WORD.findall(sentence))
+        if named or ROLE_PHRASE.search(sentence):
+            parts.append(BLANK.sub(" ", art.text[last:start]))
+            parts.append(sentence)
+            last = end
+    parts.append(BLANK.sub(" ", art.text[last:]))
+    return "".join(parts)
+
+
+def labeling_docs(articles: list[ComparedArticle], nlp: Language) -> dict[str, Doc]:
+    """Parse, in one batch, only what the labeling matrix needs of each article."""
+    index = EntityIndex(n for art in articles for n in person_names(art, None))
+    texts = [needed_text(art, index) for art in articles]
+    return dict(zip([a.id for a in articles], nlp.pipe(texts), strict=True))
 
 
 def compare_event(records: list[dict[str, Any]], nlp: Language | None = None,
@@ -42,10 +82,9 @@ def compare_event(records: list[dict[str, Any]], nlp: Language | None = None,
         outlets[art.outlet].append(art)
     outlets = dict(sorted(outlets.items()))
     parsed = nlp is not None and {"parser", "ner"} <= set(nlp.pipe_names)
-    docs = dict(zip([a.id for a in articles], nlp.pipe(a.text for a in articles), strict=True)) \
-        if parsed else {}
+    docs = labeling_docs(articles, nlp) if parsed else {}
     index = EntityIndex(n for art in articles for n in person_names(art, docs.get(art.id)))
-    spans = {art.id: mentions(art, index, docs.get(art.id)) for art in articles}
+    spans = {art.id: mentions(art, index) for art in articles}
     main = main_entities(index, spans, outlets)
     rows = (loaded_term_rows(outlets) + attribution_rows(outlets) + quoted_word_rows(outlets, index)
             + sentiment_rows(outlets, index, main) + voice_rows(outlets))
