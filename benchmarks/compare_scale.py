@@ -110,7 +110,8 @@ def main() -> None:
               f"(target <= 0.30; annotate time scaled from the {count} articles it annotated)")
         _, small_seconds, small_peak = compare(50, 3)
         _, large_seconds, large_peak = compare(500, 3)
-        print(f"500 vs 50 events: time per event x{(large_seconds / 500) / (small_seconds / 50):.2f}"
+        growth = (large_seconds / 500) / (small_seconds / 50)
+        print(f"500 vs 50 events: time per event x{growth:.2f}"
               f" (1.0 = linear), peak memory x{large_peak / small_peak:.2f} (1.0 = bounded by "
               "the largest event)")
         if args.big:
