@@ -20,7 +20,7 @@ from annotator.compare.outlets import OutletNames
 from annotator.compare.output import ComparisonWriter
 from annotator.compare.profile import ProfileBuilder, bootstrap
 from annotator.errors import ConfigError
-from tests.test_compare import ann, record
+from tests.test_compare import ann, record, sub
 
 STORIES = {
     "shutdown": ("Congress passed a budget deal to end the government shutdown on Friday. "
@@ -253,3 +253,26 @@ def test_compare_command_prints_progress_and_rejects_a_bad_events_file(tmp_path:
     assert result.exit_code == 0, result.output
     assert "Comparing 3 event(s)" in result.output
     assert "3 outlets, 3 event(s)" in result.output
+
+
+def test_speakers_are_people_organisations_or_resolved_pronouns() -> None:
+    text = ("Senator Mary Jones said the plan was fair. The Amendment says rights are kept. "
+            "The House voted on it. The Constitution, which is old, states the rule. "
+            "The White House said it would wait. He said nothing more.")
+    cues = []
+    for needle, source, name, content in (
+        ("said", "Mary Jones", "Mary Jones", "the plan was fair"),
+        ("says", "Amendment", "Amendment", "rights are kept"),
+        ("voted", "House", "House", "on it"),
+        ("states", "The Constitution, which", "The Constitution, which", "the rule"),
+        ("said", "White House", "White House", "it would wait"),
+        ("said", "He", None, "nothing more"),
+    ):
+        nth = {"said": len([c for c in cues if c["text"] == "said"])}.get(needle, 0)
+        cues.append(ann(text, "attribution", "cue", needle, nth, stance="neutral",
+                        source=sub(text, source), source_name=name,
+                        content=sub(text, content), quote_type="indirect"))
+    comparison = compare_records([record("a", text, cues, source="A")])
+    speakers = {r["label"] for r in comparison["events"][0]["metrics"]
+                if r["group"] == "Share of quoted words, by speaker"}
+    assert speakers == {"Mary Jones", "White House", "(unnamed or unresolved)"}

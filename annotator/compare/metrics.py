@@ -182,19 +182,49 @@ def attribution_rows(outlets: Outlets) -> list[Row]:
     return rows
 
 
+DOCUMENTS = frozenset("""amendment article bill clause constitution act law rule rules order
+    report statement poll polls survey data study figures document documents memo letter plan
+    proposal measure resolution""".split())  # texts say things only through people
+BARE_BODIES = frozenset("house senate congress court".split())  # a speaker alone, not in a name
+NAME_JOINERS = frozenset({"of", "the", "for", "and", "de", "von", "van", "al", "bin"})
+UNNAMED = "(unnamed or unresolved)"
+
+
+def proper_name(name: str) -> bool:
+    """Whether ``name`` reads as a person's or organisation's name: capitalised words only
+    (joiners such as 'of' allowed inside), no clause, and not a document or a chamber."""
+    words = name.replace("’", "'").split()
+    if not words or any(mark in name for mark in ",;:") or words[0].lower() in NAME_JOINERS:
+        return False
+    if any(w.lower().strip(".'s") in DOCUMENTS for w in words) or (
+        len(words) == 1 and words[0].lower() in BARE_BODIES
+    ):
+        return False
+    return all(w[:1].isupper() or w.lower() in NAME_JOINERS for w in words)
+
+
 def speaker_of(art: ComparedArticle, cue: dict[str, Any], index: EntityIndex) -> str:
-    """Who a cue attributes words to, as a cross-outlet entity name where possible."""
+    """Who a cue attributes words to: a person or organisation, merged across the event's
+    outlets by surname where possible; a pronoun counts only when resolved to one."""
     attributes = cue["attributes"]
-    name = text_of(attributes.get("source_name")) or text_of(attributes.get("source"))
     source_span = span_of(attributes.get("source"))
-    if source_span and (not name or name.lower() in PRONOUNS):
+    if source_span:  # the entity cluster (PERSON or ORG) over the source wins
         for mention in art.kept("sentiment", "entity_mention"):
-            if overlaps(*source_span, [(mention["start"], mention["end"])]):
-                name = text_of(mention["attributes"].get("entity")) or name
+            entity_type = mention["attributes"].get("entity_type")
+            if entity_type in ("PERSON", "ORG") and overlaps(
+                *source_span, [(mention["start"], mention["end"])]
+            ):
+                cluster = text_of(mention["attributes"].get("entity"))
+                if cluster and proper_name(cluster):
+                    entity = index.resolve(cluster)
+                    return entity.name if entity else cluster
+    name = text_of(attributes.get("source_name")) or text_of(attributes.get("source"))
     if not name or name.lower() in PRONOUNS:
-        return "(unresolved)"
+        return UNNAMED
     entity = index.resolve(name)
-    return entity.name if entity else name
+    if entity is not None:
+        return entity.name
+    return name if proper_name(name) else UNNAMED
 
 
 def quoted_word_rows(outlets: Outlets, index: EntityIndex) -> list[Row]:
