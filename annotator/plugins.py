@@ -5,7 +5,9 @@ from __future__ import annotations
 import graphlib
 import importlib.util
 import os
+import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any, TypeVar
@@ -23,7 +25,8 @@ T = TypeVar("T", Annotator, Reader, Exporter)
 C = TypeVar("C", bound=Configurable)
 
 ENTRY_POINT_GROUP = "annotator"
-AUTOLOAD_OFF_ENV = "ANNOTATOR_DISABLE_PLUGIN_AUTOLOAD"
+LOAD_PLUGINS_ENV = "ANNOTATOR_LOAD_PLUGINS"
+OLD_AUTOLOAD_ENV = "ANNOTATOR_DISABLE_PLUGIN_AUTOLOAD"
 CORE_DISTRIBUTION = "annotator"
 
 
@@ -43,33 +46,112 @@ def _load_file_plugin(path: Path) -> object:
     return module
 
 
-def plugin_manager(plugin_files: Iterable[str | Path] = ()) -> pluggy.PluginManager:
+@dataclass(frozen=True)
+class Origin:
+    """Where a plugin came from: a pip package (name and version) or a file."""
+
+    package: str | None = None
+    version: str | None = None
+    file: str | None = None
+
+    def __str__(self) -> str:
+        if self.package:
+            return f"package {self.package} {self.version}"
+        return f"file {self.file}" if self.file else "registered in code"
+
+
+class PluginHost(pluggy.PluginManager):
+    """A plugin manager that remembers each plugin's origin (package and version, or file)."""
+
+    def __init__(self) -> None:
+        super().__init__(ENTRY_POINT_GROUP)
+        self.add_hookspecs(hookspecs)
+        self.origins: dict[str, Origin] = {}
+
+    def origin(self, plugin_name: str) -> Origin:
+        return self.origins.get(plugin_name, Origin())
+
+    def add(self, plugin: object, name: str, origin: Origin) -> None:
+        if self.has_plugin(name):
+            packages = [o.package for o in (self.origin(name), origin) if o.package]
+            hint = _uninstall_hint(packages)
+            raise PluginError(
+                f"plugin name {name!r} is used twice, by {self.origin(name)} and {origin}{hint}"
+            )
+        try:
+            self.register(plugin, name=name)
+        except (ValueError, pluggy.PluginValidationError) as error:
+            raise PluginError(f"plugin {name!r} cannot be registered: {error}") from error
+        self.origins[name] = origin
+
+
+def canonical(package: str) -> str:
+    """A pip package name in its normal form (PEP 503): ``Annotator_X`` is ``annotator-x``."""
+    return re.sub(r"[-_.]+", "-", package).lower()
+
+
+def chosen_packages() -> set[str] | None:
+    """The third-party packages to load: None for all, else the set ANNOTATOR_LOAD_PLUGINS names.
+
+    The old ANNOTATOR_DISABLE_PLUGIN_AUTOLOAD=1 still means none; any other value
+    of it is a ConfigError rather than a silent guess.
+    """
+    chosen = os.environ.get(LOAD_PLUGINS_ENV)
+    old = os.environ.get(OLD_AUTOLOAD_ENV, "")
+    if old:
+        if old != "1":
+            raise ConfigError(
+                f"{OLD_AUTOLOAD_ENV}={old!r} is not understood (only 1 is); use "
+                f"{LOAD_PLUGINS_ENV}: empty for no third-party plugins, or package names"
+            )
+        if chosen is not None:
+            raise ConfigError(f"set {LOAD_PLUGINS_ENV} or {OLD_AUTOLOAD_ENV}, not both")
+        return set()
+    if chosen is None:
+        return None
+    return {canonical(name.strip()) for name in chosen.split(",") if name.strip()}
+
+
+def plugin_manager(plugin_files: Iterable[str | Path] = ()) -> PluginHost:
     """A new manager with entry-point plugins and explicit plugin files registered.
 
-    Setting ANNOTATOR_DISABLE_PLUGIN_AUTOLOAD skips entry points from every
-    distribution but this one, so the built-ins still load.
+    The built-ins (entry points of the ``annotator`` package itself) always load.
+    Third-party packages load as ANNOTATOR_LOAD_PLUGINS says: unset, all of them;
+    empty, none; ``a,b``, only the pip packages a and b (naming one that is not
+    installed is a ConfigError).
     """
-    manager = pluggy.PluginManager(ENTRY_POINT_GROUP)
-    manager.add_hookspecs(hookspecs)
-    autoload = not os.environ.get(AUTOLOAD_OFF_ENV)
+    manager = PluginHost()
+    chosen = chosen_packages()
+    seen: set[str] = set()
     for entry_point in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
-        distribution = entry_point.dist.name if entry_point.dist else None
-        if not autoload and distribution != CORE_DISTRIBUTION:
+        dist = entry_point.dist
+        origin = Origin(dist.name, dist.version) if dist else Origin()
+        package = canonical(origin.package or "")
+        seen.add(package)
+        if package != CORE_DISTRIBUTION and chosen is not None and package not in chosen:
             continue
         try:
             plugin = entry_point.load()
         except Exception as error:
-            hint = "" if distribution == CORE_DISTRIBUTION else f"; {AUTOLOAD_OFF_ENV}=1 skips it"
+            hint = "" if package == CORE_DISTRIBUTION else (
+                f"; pip uninstall {origin.package}, or leave it out with {LOAD_PLUGINS_ENV}"
+            )
             raise PluginError(
-                f"plugin {entry_point.name!r} ({entry_point.value}, from {distribution}) "
+                f"plugin {entry_point.name!r} ({entry_point.value}, from {origin}) "
                 f"failed to load: {_describe(error)}{hint}"
             ) from error
-        _register(manager, plugin, entry_point.name)
+        manager.add(plugin, entry_point.name, origin)
+    if missing := sorted((chosen or set()) - seen):
+        installed = ", ".join(sorted(seen - {CORE_DISTRIBUTION})) or "none"
+        raise ConfigError(
+            f"{LOAD_PLUGINS_ENV} names {', '.join(missing)}, not an installed plugin package "
+            f"(installed: {installed})"
+        )
     for file in plugin_files:
         path = Path(file)
         if not path.is_file():
             raise PluginError(f"plugin file {path}: no such file")
-        _register(manager, _load_file_plugin(path), f"file:{path}")
+        manager.add(_load_file_plugin(path), f"file:{path}", Origin(file=str(path)))
     try:
         manager.check_pending()
     except pluggy.PluginValidationError as error:
@@ -78,11 +160,18 @@ def plugin_manager(plugin_files: Iterable[str | Path] = ()) -> pluggy.PluginMana
     return manager
 
 
-def _register(manager: pluggy.PluginManager, plugin: object, name: str) -> None:
-    try:
-        manager.register(plugin, name=name)
-    except (ValueError, pluggy.PluginValidationError) as error:
-        raise PluginError(f"plugin {name!r} cannot be registered: {error}") from error
+def _origin(manager: pluggy.PluginManager, plugin_name: str) -> Origin:
+    return manager.origin(plugin_name) if isinstance(manager, PluginHost) else Origin()
+
+
+def _owner(manager: pluggy.PluginManager, plugin_name: str) -> str:
+    return f"plugin {plugin_name!r} ({_origin(manager, plugin_name)})"
+
+
+def _uninstall_hint(packages: Iterable[str | None]) -> str:
+    """How to resolve a clash between these packages: uninstall one that is not the core."""
+    third_party = sorted({p for p in packages if p and canonical(p) != CORE_DISTRIBUTION})
+    return f"; uninstall one (pip uninstall {' or '.join(third_party)})" if third_party else ""
 
 
 def registered(manager: pluggy.PluginManager, hook_name: str, base: type[T]) -> dict[str, type[T]]:
@@ -107,9 +196,11 @@ def registered(manager: pluggy.PluginManager, hook_name: str, base: type[T]) -> 
                         f"plugin {plugin_name!r}: {cls.__name__}.{attribute} must be a string"
                     )
             if cls.name in found:
+                first, second = sorted((owner[cls.name], plugin_name))
+                hint = _uninstall_hint(_origin(manager, n).package for n in (first, second))
                 raise PluginError(
-                    f"{kind} name {cls.name!r} is registered twice "
-                    f"(by {owner[cls.name]!r} and {plugin_name!r})"
+                    f"{kind} name {cls.name!r} is registered twice, by "
+                    f"{_owner(manager, first)} and {_owner(manager, second)}{hint}"
                 )
             found[cls.name] = cls
             owner[cls.name] = plugin_name

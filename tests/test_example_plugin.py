@@ -8,8 +8,8 @@ import tomllib
 from click.testing import CliRunner
 
 from annotator.cli import cli
+from annotator.testing import fake_distribution, installed_plugins
 from tests.conftest import ROOT, SEEDS
-from tests.fakes import FakeDistribution, install_fake_distributions
 
 EXAMPLE = ROOT / "examples" / "annotator-numeric-claims"
 
@@ -19,13 +19,15 @@ def test_installing_the_example_adds_its_annotator_with_no_other_change(
 ):
     project = tomllib.loads((EXAMPLE / "pyproject.toml").read_text())["project"]
     monkeypatch.syspath_prepend(str(EXAMPLE))
-    install_fake_distributions(
-        monkeypatch, FakeDistribution(project["name"], project["entry-points"]["annotator"])
-    )
-    result = CliRunner().invoke(cli, [str(SEEDS / "001_ae5e02e24ca58ad5.txt"), "-o", str(tmp_path)])
+    package = fake_distribution(project["name"], project["entry-points"]["annotator"])
+    with installed_plugins(package):
+        result = CliRunner().invoke(
+            cli, [str(SEEDS / "001_ae5e02e24ca58ad5.txt"), "-o", str(tmp_path)]
+        )
     assert result.exit_code == 0, result.output
     assert "numeric_claims" in result.stdout.splitlines()[0]
     record = json.loads((tmp_path / "001_ae5e02e24ca58ad5.json").read_text("utf-8"))
     claims = [a["text"] for a in record["annotations"] if a["annotator"] == "numeric_claims"]
     assert "$500 billion" in claims
-    assert CliRunner().invoke(cli, ["validate", str(tmp_path)]).exit_code == 0
+    with installed_plugins(package):
+        assert CliRunner().invoke(cli, ["validate", str(tmp_path)]).exit_code == 0

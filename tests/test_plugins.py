@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import pytest
+from click.testing import CliRunner
 
 from annotator import Annotation, Annotator, Article, ConfigError, PluginError, Reader, hookimpl
+from annotator.cli import cli
 from annotator.plugins import (
-    AUTOLOAD_OFF_ENV,
+    LOAD_PLUGINS_ENV,
+    OLD_AUTOLOAD_ENV,
     annotator_classes,
     load_annotators,
     load_readers,
     plugin_manager,
 )
-from tests.fakes import FakeDistribution, fake_module, install_fake_distributions
+from annotator.testing import fake_distribution, installed_plugins
 
 BUILTINS = {"attribution", "loaded_terms", "sentiment"}
 
@@ -43,40 +46,98 @@ def test_builtins_load_through_entry_points():
     assert BUILTINS <= names
 
 
-def test_third_party_entry_point_adds_its_annotator(monkeypatch):
-    fake_module(monkeypatch, "fake_whole", plugin=plugin_registering(make_annotator("whole")))
-    install_fake_distributions(
-        monkeypatch, FakeDistribution("annotator-whole", {"whole": "fake_whole:plugin"})
-    )
-    assert "whole" in annotator_classes(plugin_manager())
+def whole_package(package: str = "annotator-whole", name: str = "whole", entry_point: str = ""):
+    plugin = plugin_registering(make_annotator(name))
+    return fake_distribution(package, {entry_point or name: plugin}, "2.3")
 
 
-def test_autoload_off_skips_third_party_but_keeps_builtins(monkeypatch):
-    fake_module(monkeypatch, "fake_whole", plugin=plugin_registering(make_annotator("whole")))
-    install_fake_distributions(
-        monkeypatch, FakeDistribution("annotator-whole", {"whole": "fake_whole:plugin"})
-    )
-    monkeypatch.setenv(AUTOLOAD_OFF_ENV, "1")
-    names = set(annotator_classes(plugin_manager()))
-    assert "whole" not in names
-    assert BUILTINS <= names
+def test_third_party_entry_point_adds_its_annotator():
+    with installed_plugins(whole_package()):
+        assert "whole" in annotator_classes(plugin_manager())
 
 
-def test_plugin_that_fails_to_import_is_named(monkeypatch):
-    install_fake_distributions(
-        monkeypatch, FakeDistribution("annotator-broken", {"broken": "no_such_module_xyz"})
-    )
-    with pytest.raises(PluginError, match=r"plugin 'broken' .*annotator-broken.*failed to load"):
+def loaded_names() -> set[str]:
+    return set(annotator_classes(plugin_manager()))
+
+
+def test_load_plugins_unset_loads_every_package(monkeypatch):
+    monkeypatch.delenv(LOAD_PLUGINS_ENV, raising=False)
+    with installed_plugins(whole_package(), whole_package("annotator-half", "half")):
+        assert {"whole", "half"} | BUILTINS <= loaded_names()
+
+
+def test_load_plugins_empty_loads_no_third_party_package_but_the_builtins(monkeypatch):
+    monkeypatch.setenv(LOAD_PLUGINS_ENV, "")
+    with installed_plugins(whole_package(), whole_package("annotator-half", "half")):
+        names = loaded_names()
+    assert not {"whole", "half"} & names and BUILTINS <= names
+
+
+def test_load_plugins_list_loads_only_those_packages(monkeypatch):
+    monkeypatch.setenv(LOAD_PLUGINS_ENV, " Annotator_Half ,")
+    with installed_plugins(whole_package(), whole_package("annotator-half", "half")):
+        names = loaded_names()
+    assert "half" in names and "whole" not in names and BUILTINS <= names
+
+
+def test_load_plugins_naming_a_package_that_is_not_installed_is_an_error(monkeypatch):
+    monkeypatch.setenv(LOAD_PLUGINS_ENV, "annotator-whole,annotator-nope")
+    with installed_plugins(whole_package()), pytest.raises(
+        ConfigError, match=r"names annotator-nope, not an installed plugin package "
+                           r"\(installed: annotator-whole\)"
+    ):
         plugin_manager()
 
 
-def test_duplicate_annotator_name_is_an_error(monkeypatch):
-    fake_module(monkeypatch, "fake_dup", plugin=plugin_registering(make_annotator("sentiment")))
-    install_fake_distributions(
-        monkeypatch, FakeDistribution("annotator-dup", {"dup": "fake_dup:plugin"})
-    )
-    with pytest.raises(PluginError, match="'sentiment' is registered twice"):
+def test_old_autoload_variable_set_to_1_loads_no_third_party_package(monkeypatch):
+    monkeypatch.setenv(OLD_AUTOLOAD_ENV, "1")
+    with installed_plugins(whole_package()):
+        names = loaded_names()
+    assert "whole" not in names and BUILTINS <= names
+
+
+@pytest.mark.parametrize("value", ["0", "false", "yes"])
+def test_any_other_value_of_the_old_autoload_variable_is_an_error(monkeypatch, value):
+    monkeypatch.setenv(OLD_AUTOLOAD_ENV, value)
+    with pytest.raises(ConfigError, match=f"{OLD_AUTOLOAD_ENV}='{value}' is not understood"):
+        plugin_manager()
+
+
+def test_load_plugins_variable_errors_exit_2_in_one_line(monkeypatch):
+    monkeypatch.setenv(OLD_AUTOLOAD_ENV, "0")
+    result = CliRunner().invoke(cli, ["plugins"])
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1 and "is not understood" in result.stderr
+
+
+def test_plugin_that_fails_to_import_is_named_with_its_package_and_a_way_out():
+    broken = fake_distribution("annotator-broken", {"broken": "no_such_module_xyz"}, "0.4")
+    with installed_plugins(broken), pytest.raises(
+        PluginError, match=r"plugin 'broken' .*package annotator-broken 0\.4\) failed to load"
+        r".*pip uninstall annotator-broken, or leave it out with ANNOTATOR_LOAD_PLUGINS"
+    ):
+        plugin_manager()
+
+
+def test_duplicate_annotator_name_is_an_error_naming_both_pip_packages():
+    with installed_plugins(whole_package("annotator-dup", "sentiment", "dup")), pytest.raises(
+        PluginError,
+        match=r"^annotator name 'sentiment' is registered twice, by plugin 'dup' "
+              r"\(package annotator-dup 2\.3\) and plugin 'sentiment' \(package annotator .*\); "
+              r"uninstall one \(pip uninstall annotator-dup\)$",
+    ):
         annotator_classes(plugin_manager())
+
+
+def test_two_packages_with_one_entry_point_name_is_an_error_naming_both():
+    one = whole_package("annotator-one", "one", "same")
+    two = whole_package("annotator-two", "two", "same")
+    with installed_plugins(one, two), pytest.raises(
+        PluginError, match=r"^plugin name 'same' is used twice, by package annotator-one 2\.3 and "
+                           r"package annotator-two 2\.3; uninstall one \(pip uninstall "
+                           r"annotator-one or annotator-two\)$"
+    ):
+        plugin_manager()
 
 
 def test_misspelled_hook_is_caught_by_check_pending(tmp_path):
@@ -179,28 +240,82 @@ def reader_plugin(*classes: type[Reader]) -> object:
     return Plugin()
 
 
-def test_a_plugin_reader_reads_its_suffix_and_sniffs_others(monkeypatch, tmp_path):
-    fake_module(monkeypatch, "fake_lines", plugin=reader_plugin(make_reader("lines", ".lines",
-                                                                           sniffed=b"LINES")))
-    install_fake_distributions(
-        monkeypatch, FakeDistribution("annotator-lines", {"lines": "fake_lines:plugin"})
-    )
+def test_a_plugin_reader_reads_its_suffix_and_sniffs_others(tmp_path):
+    lines = reader_plugin(make_reader("lines", ".lines", sniffed=b"LINES"))
     (tmp_path / "a.lines").write_text("one\ntwo")
     (tmp_path / "b.dat").write_text("LINES\nthree")
-    readers = load_readers(plugin_manager())
+    with installed_plugins(fake_distribution("annotator-lines", {"lines": lines})):
+        readers = load_readers(plugin_manager())
     assert [a.id for a in readers.read([str(tmp_path)])] == ["a-1", "a-2"]
     assert [a.text for a in readers.read([str(tmp_path / "b.dat")])] == ["LINES", "three"]
 
 
-def test_two_readers_claiming_one_suffix_is_an_error(monkeypatch):
-    fake_module(monkeypatch, "fake_txt", plugin=reader_plugin(make_reader("mytext", ".txt")))
-    install_fake_distributions(
-        monkeypatch, FakeDistribution("annotator-mytext", {"mytext": "fake_txt:plugin"})
-    )
-    with pytest.raises(PluginError, match=r"readers 'mytext' and 'text' both claim \.txt files"):
+def test_two_readers_claiming_one_suffix_is_an_error():
+    mytext = reader_plugin(make_reader("mytext", ".txt"))
+    with installed_plugins(fake_distribution("annotator-mytext", {"mytext": mytext})), \
+            pytest.raises(PluginError, match=r"readers 'mytext' and 'text' both claim \.txt"):
         load_readers(plugin_manager())
 
 
 def test_reader_settings_for_an_unknown_reader_are_an_error():
     with pytest.raises(ConfigError, match="unknown reader.*: nope"):
         load_readers(plugin_manager(), {"nope": {}})
+
+
+class Typed(Annotator):
+    name = "typed"
+    version = "1.0"
+    default_settings = {"words": ["a"], "threshold": 0.5, "limit": 3, "strict": False,
+                        "label": "x", "path": None}
+
+
+@pytest.mark.parametrize("settings, message", [
+    ({"words": "a"}, "setting words expects a list of strings, got 'a' (a string)"),
+    ({"words": ["a", 1]}, "setting words expects a list of strings, got ['a', 1] (a list)"),
+    ({"threshold": "high"}, "setting threshold expects a number, got 'high' (a string)"),
+    ({"limit": 2.5}, "setting limit expects an integer, got 2.5 (a number)"),
+    ({"limit": True}, "setting limit expects an integer, got True (a boolean)"),
+    ({"strict": 1}, "setting strict expects a boolean, got 1 (an integer)"),
+    ({"label": None}, "setting label expects a string, got None"),
+])
+def test_a_setting_of_the_wrong_type_is_one_line_naming_setting_type_and_value(settings, message):
+    with pytest.raises(ConfigError) as raised:
+        Typed(**settings)
+    assert str(raised.value) == f"annotator 'typed': {message}"
+
+
+def test_settings_of_the_default_types_are_accepted():
+    typed = Typed(words=("b", "c"), threshold=1, limit=7, strict=True, label="y", path=42)
+    assert typed.settings["threshold"] == 1 and typed.settings["path"] == 42
+
+
+def test_a_declared_settings_schema_replaces_the_default_types():
+    class Schemed(Typed):
+        settings_schema = {"type": "object", "properties": {
+            "path": {"type": "string"}, "limit": {"type": "integer", "minimum": 1}}}
+
+    assert Schemed(path="x.yaml", words="a").settings["path"] == "x.yaml"
+    with pytest.raises(ConfigError, match=r"^annotator 'typed': setting path: 42 is not of type "
+                                          r"'string'$"):
+        Schemed(path=42)
+    with pytest.raises(ConfigError, match="setting limit: 0 is less than the minimum of 1"):
+        Schemed(limit=0)
+
+
+def test_readers_check_setting_types_too():
+    class Sized(Reader):
+        name = "sized"
+        default_settings = {"max_bytes": 1000}
+
+    with pytest.raises(ConfigError, match="^reader 'sized': setting max_bytes expects an integer"):
+        Sized(max_bytes="1 kB")
+
+
+def test_configuration_with_a_wrong_type_exits_2_in_one_line(tmp_path):
+    config = tmp_path / "annotator.toml"
+    config.write_text('[tool.annotator.loaded_terms]\nextra_lexicons = "mine.yaml"\n')
+    result = CliRunner().invoke(cli, [str(tmp_path), "--config", str(config), "-o",
+                                      str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert result.stderr == ("error: annotator 'loaded_terms': setting extra_lexicons expects a "
+                             "list, got 'mine.yaml' (a string)\n")
