@@ -16,6 +16,9 @@ class Exporter(Configurable):
     ``description`` (one line for ``--help``) and ``default_settings``.
     ``export(records, output)`` writes the records, valid annotation records in
     input order, into the folder ``output``, which exists and is empty.
+    ``records`` holds one record in memory at a time, and may be iterated more
+    than once (each pass reads the files again), for formats that must see every
+    record before writing (a table's columns, a labeling configuration).
     """
 
     kind = "exporter"

@@ -9,7 +9,8 @@ from typing import Any
 from ..errors import ConfigError
 
 CONFIG_TABLE = ("tool", "annotator")
-HOST_KEYS = ("only", "disable", "model", "readers", "outlets")  # the rest: annotator tables
+# the rest of [tool.annotator] are annotator tables
+HOST_KEYS = ("only", "disable", "model", "readers", "exporters", "outlets")
 
 
 def read_config(path: Path | None) -> dict[str, Any]:

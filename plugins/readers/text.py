@@ -1,15 +1,14 @@
-"""Built-in input formats: plain text and Markdown (with optional front matter), and JSON lines."""
+"""Plain text and Markdown: one article per file, with optional YAML front matter."""
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 from typing import Any
 
 import yaml
 
-from annotator import Article, InputError, Reader, Source, article_from_fields, decode, hookimpl
+from annotator import Article, InputError, Reader, Source, article_from_fields
 
 FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*(?:\r?\n|\Z)", re.S | re.M)
 
@@ -52,38 +51,3 @@ class TextReader(Reader):
             raise InputError(f"{source.name}: empty article, skipped")
         fields = {"title": title_of(body), **fields, "text": body}
         yield article_from_fields(fields, source.name, default_id=source.article_id)
-
-
-class JsonLinesReader(Reader):
-    """One article per line: a JSON object with ``id`` and ``text``, any other fields kept."""
-
-    name = "jsonl"
-    suffixes = (".jsonl",)
-
-    def read(self, source: Source) -> Iterator[Article | InputError]:
-        with source.open() as handle:
-            for number, raw in enumerate(handle, start=1):
-                where = f"{source.name}:{number}"
-                try:
-                    line = decode(raw, where)
-                    if not line.strip():
-                        continue
-                    yield article_from_fields(parse_object(line, where), where)
-                except InputError as error:
-                    yield error
-
-
-def parse_object(line: str, where: str) -> dict[str, Any]:
-    try:
-        record = json.loads(line)
-    except json.JSONDecodeError as error:
-        raise InputError(f"{where}: malformed JSON ({error.msg}), skipped") from None
-    if not isinstance(record, dict):
-        raise InputError(f"{where}: expected a JSON object, skipped")
-    return record
-
-
-@hookimpl
-def register_readers(register: Any) -> None:
-    register(TextReader)
-    register(JsonLinesReader)

@@ -1,0 +1,66 @@
+"""CSV and TSV: one article per row, the text in one column and every other column kept."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+
+from annotator import Article, InputError, Reader, Source, article_from_fields
+
+FIELD_LIMIT = 2**31 - 1  # the csv module's default (131,072 characters) is shorter than articles
+
+
+class TableReader(Reader):
+    """Rows of a ``.csv`` (comma) or ``.tsv`` (tab) file with a header row.
+
+    ``text_column`` holds the text and ``id_column`` the article id (default: the
+    file's id and the row number, ``corpus/2`` for the first data row); ``title``,
+    ``source``, ``url``, ``date`` and ``event`` columns become article fields and the
+    other columns go to ``article.meta``. Empty cells are left out.
+    """
+
+    name = "csv"
+    suffixes = (".csv", ".tsv")
+    default_settings = {"text_column": "text", "id_column": "id"}
+
+    def read(self, source: Source) -> Iterator[Article | InputError]:
+        text_column, id_column = self.settings["text_column"], self.settings["id_column"]
+        delimiter = "\t" if source.name.lower().endswith(".tsv") else ","
+        csv.field_size_limit(FIELD_LIMIT)
+        with source.open() as raw:
+            handle = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+            rows = csv.reader(handle, delimiter=delimiter)
+            try:
+                header = next(rows, None)
+                if header is None:
+                    raise InputError(f"{source.name}: empty file, skipped")
+                if text_column not in header:
+                    found = ", ".join(header) or "none"
+                    raise InputError(
+                        f"{source.name}: no {text_column!r} column (found: {found}); "
+                        "name the text column with --text-column"
+                    )
+                for row in rows:
+                    where = f"{source.name}:{rows.line_num}"
+                    if not any(cell.strip() for cell in row):
+                        continue
+                    if len(row) != len(header):
+                        yield InputError(
+                            f"{where}: {len(row)} cells for {len(header)} columns, skipped"
+                        )
+                        continue
+                    fields = {key: cell for key, cell in zip(header, row, strict=True) if cell}
+                    fields["text"] = fields.pop(text_column, "")
+                    default_id = f"{source.article_id}/{rows.line_num}"
+                    fields["id"] = fields.pop(id_column, default_id)
+                    try:
+                        yield article_from_fields(fields, where)
+                    except InputError as error:
+                        yield error
+            except UnicodeDecodeError as error:
+                raise InputError(
+                    f"{source.name}:{rows.line_num + 1}: not valid UTF-8 ({error.reason})"
+                ) from None
+            except csv.Error as error:
+                raise InputError(f"{source.name}:{rows.line_num}: {error}") from None
