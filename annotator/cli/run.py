@@ -41,15 +41,16 @@ def output_path(out_dir: Path, article_id: str) -> Path:
 @click.option("--config", "config_path",
               type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="TOML file with a [tool.annotator] table (default: ./pyproject.toml).")
+@click.option("--text-column", help="The text column of .csv/.tsv inputs (default: text).")
 @click.option("--batch-size", default=16, show_default=True, type=click.IntRange(1),
               help="Articles per nlp.pipe batch.")
 @click.option("-q", "--quiet", is_flag=True, help="No summary table.")
 def run(
     paths: tuple[str, ...], output: Path, model: str | None, plugin_files: tuple[str, ...],
     only: str | None, disable: str | None, lexicons: tuple[Path, ...], config_path: Path | None,
-    batch_size: int, quiet: bool,
+    text_column: str | None, batch_size: int, quiet: bool,
 ) -> None:
-    """Annotate PATHS (.txt, .md, .jsonl files, folders, or - for stdin) into JSON files.
+    """Annotate PATHS (.txt, .md, .jsonl, .html, .csv, .tsv files, folders, or - for stdin).
 
     Exits 0 when every article and annotator succeeded, 1 when any failed (the
     rest still ran and were written), 2 on usage or configuration errors.
@@ -63,7 +64,10 @@ def run(
             terms = settings.setdefault("loaded_terms", {})
             terms["extra_lexicons"] = [*terms.get("extra_lexicons", []), *map(str, lexicons)]
         manager = plugin_manager(plugin_files)
-        readers = load_readers(manager, config.get("readers"))
+        reader_settings = dict(config.get("readers") or {})
+        if text_column:
+            reader_settings["csv"] = {**reader_settings.get("csv", {}), "text_column": text_column}
+        readers = load_readers(manager, reader_settings)
         annotators = load_annotators(
             manager,
             only=comma_list(only) or config.get("only"),

@@ -37,18 +37,37 @@ class AttributionText(GoldItem):
 
 BRAT_T_LINE = re.compile(r"^(T\d+)\t(\S+) (\d+ \d+(?:;\d+ \d+)*)\t")
 BRAT_E_LINE = re.compile(r"^E\d+\t(.*)$")
+BRAT_R_LINE = re.compile(r"^R\d+\t(\S+) Arg1:(\S+) Arg2:(\S+)")
 BRAT_ANN_NAME = re.compile(r"^(?P<text>.+)_(?P<annotator>[^_]+)\.ann$")
 
 
-def parse_brat(ann: str, text: str, where: str) -> tuple[Relation, ...]:
-    """Relations of one brat standoff file: ``T`` lines give spans, ``E`` lines tie them.
+@dataclass(frozen=True)
+class Standoff:
+    """One ``.ann`` file: every text-bound span by id (labelled with its type), and the
+    attribution relations."""
 
-    Only ``^T\\d+\\t`` and ``^E\\d+\\t`` lines are read (PolNeAR files hold stray text and
-    notes); offsets are trusted, the text column is not. The first ``E`` argument is the
-    event trigger; ``Cue``, ``Source``, ``Content`` and ``Content2`` roles are read.
+    spans: dict[str, Span]
+    relations: tuple[Relation, ...]
+
+
+def is_cue_type(kind: str) -> bool:
+    """``Cue`` (PolNeAR) or ``<annotator>-cue`` (``annotate export brat``)."""
+    return kind.lower() == "cue" or kind.lower().endswith("-cue")
+
+
+def parse_standoff(ann: str, text: str, where: str, lone_cues: bool = False) -> Standoff:
+    """Spans and relations of one brat standoff file.
+
+    ``T`` lines give spans; ``E`` lines tie them into attributions (the first argument
+    is the trigger; ``Cue``, ``Source``, ``Content`` and ``Content2`` roles are read), and
+    so do ``R`` lines of type ``Source`` or ``Content`` from a cue (``Arg1``) to its part
+    (``Arg2``), as ``annotate export brat`` writes them. With ``lone_cues``, a cue span in
+    no relation is an attribution of its own. Only ``^T``, ``^E`` and ``^R`` lines are read
+    (PolNeAR files hold stray text and notes); offsets are trusted, the text column is not.
     """
     spans: dict[str, Span] = {}
     events: list[tuple[int, str]] = []
+    links: list[tuple[int, str, str, str]] = []
     for number, line in enumerate(ann.split("\n"), start=1):
         line = line.rstrip("\r")
         if match := BRAT_T_LINE.match(line):
@@ -56,17 +75,46 @@ def parse_brat(ann: str, text: str, where: str) -> tuple[Relation, ...]:
             spans[match.group(1)] = checked_span(parts, match.group(2), text, f"{where}:{number}")
         elif match := BRAT_E_LINE.match(line):
             events.append((number, match.group(1)))
-    relations = []
+        elif match := BRAT_R_LINE.match(line):
+            links.append((number, *match.groups()))
+
+    def span_of(ref: str, role: str, number: int) -> Span:
+        if ref not in spans:
+            raise InputError(f"{where}:{number}: {role} refers to unknown span {ref!r}")
+        return spans[ref]
+
+    relations, used = [], set()
     for number, arguments in events:
         roles: dict[str, list[Span]] = defaultdict(list)
         for argument in arguments.split()[1:]:
             role, _, ref = argument.partition(":")
-            if ref not in spans:
-                raise InputError(f"{where}:{number}: {role} refers to unknown span {ref!r}")
-            roles[role.rstrip("0123456789")].append(spans[ref])
-        cue, source, content = (role_span(roles, r) for r in ("Cue", "Source", "Content"))
-        relations.append(Relation(cue, source, content))
-    return tuple(relations)
+            roles[role.rstrip("0123456789")].append(span_of(ref, role, number))
+            used.add(ref)
+        relations.append(relation_of(roles))
+    by_cue: dict[str, dict[str, list[Span]]] = {}
+    for number, kind, cue, part in links:
+        role = kind.rstrip("0123456789").capitalize()
+        if role in ("Source", "Content"):
+            roles = by_cue.setdefault(cue, {"Cue": [span_of(cue, "Arg1", number)]})
+            roles.setdefault(role, []).append(span_of(part, "Arg2", number))
+    relations += [relation_of(roles) for roles in by_cue.values()]
+    if lone_cues:
+        used |= set(by_cue)
+        relations += [
+            Relation(Span(span.parts, "Cue"), None, None)
+            for ref, span in spans.items() if is_cue_type(span.label) and ref not in used
+        ]
+    return Standoff(spans, tuple(relations))
+
+
+def relation_of(roles: Mapping[str, list[Span]]) -> Relation:
+    cue, source, content = (role_span(roles, r) for r in ("Cue", "Source", "Content"))
+    return Relation(cue, source, content)
+
+
+def parse_brat(ann: str, text: str, where: str) -> tuple[Relation, ...]:
+    """The attribution relations of one brat standoff file (see ``parse_standoff``)."""
+    return parse_standoff(ann, text, where).relations
 
 
 def role_span(roles: Mapping[str, list[Span]], role: str) -> Span | None:
@@ -75,14 +123,38 @@ def role_span(roles: Mapping[str, list[Span]], role: str) -> Span | None:
     return Span(normalize_parts(parts), role) if parts else None
 
 
+def read_brat_collection(folder: Path) -> Gold:
+    """A brat collection: ``<name>.ann`` beside ``<name>.txt`` (in subfolders too), as
+    brat keeps them and ``annotate export brat`` writes them; ids are relative paths."""
+    gold = Gold("brat", folder, [])
+    for ann in sorted(folder.rglob("*.ann")):
+        relative = ann.relative_to(folder)
+        if any(part.startswith(".") for part in relative.parts):
+            continue
+        text_path = ann.with_suffix(".txt")
+        if not text_path.is_file():
+            raise InputError(f"{ann}: no {text_path.name} beside it")
+        text = read_text(text_path)
+        standoff = parse_standoff(read_text(ann), text, str(ann), lone_cues=True)
+        gold.items.append(AttributionText(
+            relative.with_suffix("").as_posix(), text, str(text_path), standoff.relations
+        ))
+    if not gold.items:
+        raise InputError(f"{folder}: no .ann files")
+    return gold
+
+
 def read_brat(folder: Path) -> Gold:
-    """A brat attribution corpus: ``text/<name>.txt`` and ``attributions/<name>_<who>.ann``.
+    """A brat attribution corpus: ``text/<name>.txt`` and ``attributions/<name>_<who>.ann``
+    (PolNeAR's layout), or a plain brat collection (``read_brat_collection``).
 
     Where several annotators annotated one text, the file of the annotator whose id sorts
     first is the reference, so every text is scored against exactly one human's annotation;
     the other files are kept to measure human agreement.
     """
     text_dir, ann_dir = folder / "text", folder / "attributions"
+    if not text_dir.is_dir() and not ann_dir.is_dir() and any(folder.rglob("*.ann")):
+        return read_brat_collection(folder)
     for needed in (text_dir, ann_dir):
         if not needed.is_dir():
             raise InputError(f"{folder}: not a brat attribution corpus (no {needed.name}/ folder)")
@@ -200,11 +272,14 @@ def score_brat(
 
 class BratFormat(GoldFormat):
     name = "brat"
-    layout = "brat text/+attributions/"
+    layout = "brat text/+attributions/ or *.txt beside *.ann"
     label_map_section = "brat"
 
     def detect(self, path: Path) -> bool:
-        return path.is_dir() and (path / "attributions").is_dir() and (path / "text").is_dir()
+        if not path.is_dir():
+            return False
+        polnear = (path / "attributions").is_dir() and (path / "text").is_dir()
+        return polnear or any(path.rglob("*.ann"))
 
     def read(self, path: Path, config: Mapping[str, Any]) -> Gold:
         return read_brat(path)

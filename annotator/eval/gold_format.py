@@ -42,6 +42,11 @@ class GoldFormat:
         """For each scored task, the names of the annotators it needs (none: no annotators)."""
         return {}
 
+    def gold_tasks(self, gold: Gold, config: Mapping[str, Any]) -> dict[str, set[str]]:
+        """``tasks`` for this gold corpus; formats whose tasks depend on the corpus (the
+        annotators reviewers saw) override this instead of ``tasks``."""
+        return self.tasks(config)
+
     def score(
         self,
         items: Sequence[Any],

@@ -137,3 +137,17 @@ def accuracy(gold: Sequence[Any], predicted: Sequence[Any]) -> float:
 def pearson(xs: Sequence[float], ys: Sequence[float]) -> float:
     """Pearson's r (statistics.correlation)."""
     return statistics.correlation(xs, ys)
+
+
+def exact_match_score(
+    predicted: Mapping[str, Iterable[Span]], gold: Mapping[str, Iterable[Span]]
+) -> Score:
+    """P = share of predictions equal to a gold span (same parts and label); R = share of
+    gold spans predicted exactly. Identical spans count once."""
+    hits = predicted_count = gold_count = 0
+    for doc_id in sorted(set(predicted) | set(gold)):
+        ours, theirs = set(predicted.get(doc_id, ())), set(gold.get(doc_id, ()))
+        predicted_count += len(ours)
+        gold_count += len(theirs)
+        hits += len(ours & theirs)
+    return prf(hits, predicted_count, hits, gold_count)

@@ -17,14 +17,19 @@ from ..errors import ConfigError, InputError
 from .brat import BratFormat
 from .gold import Gold
 from .gold_format import GoldFormat
+from .labelstudio import LabelStudioFormat
 from .newsmtsc import NewsmtscFormat
 from .ptc import PtcFormat
 from .sentences import SentencesFormat
 from .vader import VaderFormat
+from .w3c import W3CFormat
 
 GOLD_FORMATS: dict[str, GoldFormat] = {
     f.name: f
-    for f in (BratFormat(), PtcFormat(), SentencesFormat(), NewsmtscFormat(), VaderFormat())
+    for f in (
+        BratFormat(), PtcFormat(), W3CFormat(), SentencesFormat(), NewsmtscFormat(),
+        VaderFormat(), LabelStudioFormat(),
+    )
 }
 FORMATS = tuple(GOLD_FORMATS)
 

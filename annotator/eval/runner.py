@@ -30,7 +30,7 @@ def evaluate(
     config = config or load_label_maps()
     gold_format = GOLD_FORMATS[gold.format]
     report = Report(gold.format, str(gold.path), len(gold.items), notes=list(gold.notes))
-    tasks = gold_format.tasks(config)
+    tasks = gold_format.gold_tasks(gold, config)
     if not tasks:
         return gold_format.run(gold, report, [], model, config, progress, set())
 

@@ -15,7 +15,7 @@ class TableReader(Reader):
     """Rows of a ``.csv`` (comma) or ``.tsv`` (tab) file with a header row.
 
     ``text_column`` holds the text and ``id_column`` the article id (default: the
-    file's id and the row number, ``corpus/2`` for the first data row); ``title``,
+    file's id and the row number, ``corpus/1`` for the first row under the header); ``title``,
     ``source``, ``url``, ``date`` and ``event`` columns become article fields and the
     other columns go to ``article.meta``. Empty cells are left out.
     """
@@ -41,7 +41,7 @@ class TableReader(Reader):
                         f"{source.name}: no {text_column!r} column (found: {found}); "
                         "name the text column with --text-column"
                     )
-                for row in rows:
+                for number, row in enumerate(rows, start=1):
                     where = f"{source.name}:{rows.line_num}"
                     if not any(cell.strip() for cell in row):
                         continue
@@ -52,8 +52,7 @@ class TableReader(Reader):
                         continue
                     fields = {key: cell for key, cell in zip(header, row, strict=True) if cell}
                     fields["text"] = fields.pop(text_column, "")
-                    default_id = f"{source.article_id}/{rows.line_num}"
-                    fields["id"] = fields.pop(id_column, default_id)
+                    fields["id"] = fields.pop(id_column, f"{source.article_id}/{number}")
                     try:
                         yield article_from_fields(fields, where)
                     except InputError as error:
