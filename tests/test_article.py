@@ -137,7 +137,9 @@ def test_file_with_unknown_suffix_names_the_known_ones(tmp_path):
     path = tmp_path / "notes.xyz"
     path.write_text("Text.")
     [error] = read(path)
-    assert str(error) == f"{path}: no reader for this file (known: .jsonl, .md, .txt)"
+    assert str(error) == (
+        f"{path}: no reader for this file (known: .csv, .htm, .html, .jsonl, .md, .tsv, .txt)"
+    )
 
 
 def test_dangling_symlink_in_a_folder_is_reported(tmp_path):

@@ -80,7 +80,8 @@ def text_path(document: Path, source: Any, where: str) -> Path:
 
 
 def read_w3c(path: Path) -> Gold:
-    """Every annotation of every ``*.jsonld`` (recursive), grouped by the text it targets."""
+    """Every annotation of every ``*.jsonld`` (recursive), grouped by the text it targets;
+    a ``<name>.txt`` beside ``<name>.jsonld`` is an item even without annotations."""
     documents = [path] if path.is_file() else sorted(
         p for p in path.rglob("*") if p.suffix in SUFFIXES
         and not any(part.startswith(".") for part in p.relative_to(path).parts)
@@ -92,6 +93,9 @@ def read_w3c(path: Path) -> Gold:
             data = json.loads(read_text(document))
         except json.JSONDecodeError as error:
             raise InputError(f"{document}:{error.lineno}: not JSON ({error.msg})") from None
+        beside = document.with_suffix(".txt")
+        if beside.is_file() and beside not in texts:  # a text nobody tagged is gold too
+            texts[beside] = read_text(beside)
         for number, annotation in enumerate(annotations_of(data), start=1):
             where = f"{document}: annotation {annotation.get('id', number)}"
             target = next((t for t in as_list(annotation.get("target")) if isinstance(t, dict)),

@@ -5,8 +5,10 @@ in ``relations`` (the attribution cue's source and content) get their own ``T`` 
 binary relation from the cue (``R1<TAB>Source Arg1:T1 Arg2:T2``), which brat shows as an
 arc and INCEpTION's brat import reads into its Relation layer. Chosen attributes become
 brat attributes (``A`` lines). A span that crosses a line break is written as fragments
-that skip the break, as brat requires. Offsets count code points by default (the standoff
-convention, and what ``annotate eval`` and other Python tools read); ``offsets = "utf16"``
+that skip the break, as brat requires (so a span's line breaks at its very edges are
+dropped, and a span of nothing but line breaks is not written). Offsets count code points
+by default (the standoff convention, and what ``annotate eval`` and other Python tools
+read); ``offsets = "utf16"``
 counts UTF-16 code units instead, as Java tools such as INCEpTION do. docs/export.md says
 where each tool stands.
 """
@@ -33,13 +35,15 @@ def brat_type(*parts: str) -> str:
 
 
 def fragments(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """``[start, end)`` cut at line breaks, empty pieces dropped."""
+    """``[start, end)`` cut at line breaks (which brat cannot show in a span), empty pieces
+    dropped: a span that begins or ends with a line break loses it, one that is nothing but
+    line breaks has no fragments."""
     pieces, position = [], start
-    for match in LINE_BREAK.finditer(text, start, end):
+    for match in LINE_BREAK.finditer(text[:end], start):
         pieces.append((position, match.start()))
         position = match.end()
     pieces.append((position, end))
-    return [(s, e) for s, e in pieces if e > s] or [(start, end)]
+    return [(s, e) for s, e in pieces if e > s]
 
 
 class Utf16Offsets:
@@ -67,8 +71,11 @@ class Standoff:
         self.counts[prefix] += 1
         return f"{prefix}{self.counts[prefix]}"
 
-    def span(self, kind: str, start: int, end: int) -> str:
+    def span(self, kind: str, start: int, end: int) -> str | None:
+        """The new ``T`` id, or None for a span of nothing but line breaks (not written)."""
         parts = fragments(self.text, start, end)
+        if not parts:
+            return None
         offsets = ";".join(f"{self.convert(s)} {self.convert(e)}" for s, e in parts)
         covered = " ".join(self.text[s:e] for s, e in parts)
         identifier = self.next_id("T")
@@ -108,13 +115,16 @@ class BratExporter(Exporter):
             kind = brat_type(name, annotation["label"])
             config["entities"].add(kind)
             head = standoff.span(kind, annotation["start"], annotation["end"])
+            if head is None:
+                continue
             for key, span in sub_spans(annotation):
                 if key in self.settings["relations"].get(name, ()):
                     part_kind, relation = brat_type(name, key), brat_type(key.capitalize())
                     config["entities"].add(part_kind)
                     config["relations"][relation].add((kind, part_kind))
                     tail = standoff.span(part_kind, span["start"], span["end"])
-                    standoff.relation(relation, head, tail)
+                    if tail is not None:
+                        standoff.relation(relation, head, tail)
             for key in self.settings["attributes"].get(name, ()):
                 value = (annotation.get("attributes") or {}).get(key)
                 if isinstance(value, bool) and value:

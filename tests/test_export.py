@@ -1,0 +1,206 @@
+"""`annotate export`: the formats on real records, the command's guarantees and its errors."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from xml.etree import ElementTree
+
+import duckdb
+import pytest
+from click.testing import CliRunner
+
+from annotator import Exporter, hookimpl
+from annotator.cli import cli
+from tests.conftest import ROOT
+from tests.fakes import FakeDistribution, fake_module, install_fake_distributions
+
+FORMATS = ("labelstudio", "w3c", "brat", "parquet", "csv")
+
+
+def export(*args: str):
+    return CliRunner().invoke(cli, ["export", *args])
+
+
+@pytest.fixture(scope="module")
+def exports(seeds_output, tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("exports")
+    for fmt in FORMATS:
+        result = export(fmt, str(seeds_output), "-o", str(root / fmt))
+        assert result.exit_code == 0, result.output
+    return root
+
+
+class Counts(Exporter):
+    name = "counts"
+    description = "annotation counts per article (a test plugin)"
+
+    def export(self, records, output):
+        lines = [f"{r['article']['id']}\t{len(r['annotations'])}\n" for r in records]
+        (output / "counts.tsv").write_text("".join(lines), encoding="utf-8")
+
+
+@hookimpl
+def register_counts(register):
+    register(Counts)
+
+
+def install_counts(monkeypatch):
+    plugin = type("CountsPlugin", (), {"register_exporters": staticmethod(register_counts)})
+    fake_module(monkeypatch, "fake_counts", plugin=plugin)
+    install_fake_distributions(
+        monkeypatch, FakeDistribution("annotator-counts", {"counts": "fake_counts:plugin"})
+    )
+
+
+def test_help_lists_every_installed_format_including_a_plugins(monkeypatch):
+    install_counts(monkeypatch)
+    result = export("--help")
+    assert result.exit_code == 0, result.output
+    formats = result.output.split("Formats:")[1]
+    for name in (*FORMATS, "counts"):
+        assert re.search(rf"^\s+{name}\s", formats, re.M), name
+    assert "annotation counts per article (a test plugin)" in formats
+
+
+def test_a_plugin_format_exports(monkeypatch, seeds_output, tmp_path):
+    install_counts(monkeypatch)
+    result = export("counts", str(seeds_output), "-o", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.output
+    assert len((tmp_path / "out" / "counts.tsv").read_text().splitlines()) == 5
+
+
+def test_unknown_format_lists_the_known_ones_and_exits_2(seeds_output, tmp_path):
+    result = export("docx", str(seeds_output), "-o", str(tmp_path / "out"))
+    assert result.exit_code == 2
+    assert result.output.strip() == (
+        "error: unknown format 'docx' (known: brat, csv, labelstudio, parquet, w3c)"
+    )
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_non_empty_output_folder_is_kept_without_force(seeds_output, tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "keep.txt").write_text("mine")
+    result = export("csv", str(seeds_output), "-o", str(out))
+    assert result.exit_code == 2
+    assert "folder is not empty (use --force to replace it)" in result.output
+    assert [p.name for p in out.iterdir()] == ["keep.txt"]
+    result = export("csv", str(seeds_output), "-o", str(out), "--force")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == ["annotations.csv", "articles.csv"]
+
+
+def test_an_invalid_record_stops_the_export_with_one_line_and_writes_nothing(
+        seeds_output, tmp_path):
+    folder = tmp_path / "records"
+    folder.mkdir()
+    for path in sorted(seeds_output.glob("*.json"))[:2]:
+        (folder / path.name).write_bytes(path.read_bytes())
+    broken = json.loads(path.read_text("utf-8"))
+    broken["annotations"][0]["end"] += 1
+    (folder / "zz_broken.json").write_text(json.dumps(broken), encoding="utf-8")
+    result = export("w3c", str(folder), "-o", str(tmp_path / "out"))
+    assert result.exit_code == 1
+    [line] = result.output.strip().splitlines()
+    assert line.startswith(f"error: {folder / 'zz_broken.json'}")
+    assert not (tmp_path / "out").exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out")]
+
+
+def test_a_failing_exporter_is_named_and_leaves_no_output(monkeypatch, seeds_output, tmp_path):
+    def broken(self, records, output):
+        (output / "half.txt").write_text("half")
+        raise ValueError("disk on fire")
+
+    monkeypatch.setattr("annotator_plugins.exporters.table.CsvExporter.export", broken)
+    result = export("csv", str(seeds_output), "-o", str(tmp_path / "out"))
+    assert result.exit_code == 1
+    assert result.output.strip() == "error: exporter 'csv' failed: ValueError: disk on fire"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_unknown_setting_is_a_usage_error(seeds_output, tmp_path):
+    result = export("brat", str(seeds_output), "-o", str(tmp_path / "o"), "--set", "offset=utf16")
+    assert result.exit_code == 2
+    assert "unknown setting(s) offset" in result.output
+
+
+def test_exports_are_byte_identical_when_repeated(seeds_output, exports, tmp_path):
+    for fmt in FORMATS:
+        again = tmp_path / fmt
+        assert export(fmt, str(seeds_output), "-o", str(again)).exit_code == 0
+        first = {p.relative_to(exports / fmt): p.read_bytes()
+                 for p in (exports / fmt).rglob("*") if p.is_file()}
+        second = {p.relative_to(again): p.read_bytes() for p in again.rglob("*") if p.is_file()}
+        assert first == second, fmt
+
+
+def test_labelstudio_tasks_config_and_predictions(seed_records, exports):
+    tasks = json.loads((exports / "labelstudio" / "tasks.json").read_text("utf-8"))
+    config = ElementTree.fromstring((exports / "labelstudio" / "config.xml").read_text())
+    labels = {(group.get("name"), label.get("value"))
+              for group in config.iter("Labels") for label in group.iter("Label")}
+    assert config.find("Text").get("value") == "$text"
+    assert {r.get("value") for r in config.iter("Relation")} == {"source", "content"}
+    assert len(tasks) == len(seed_records)
+    for task in tasks:
+        record = seed_records[task["data"]["article_id"]]
+        assert task["data"]["text"] == record["article"]["text"]
+        [prediction] = task["predictions"]
+        assert prediction["model_version"].startswith("annotator ")
+        assert "attribution " in prediction["model_version"]
+        regions = {r["id"]: r for r in prediction["result"] if r["type"] == "labels"}
+        for region in regions.values():
+            value = region["value"]
+            assert task["data"]["text"][value["start"]:value["end"]] == value["text"]
+            assert (region["from_name"], value["labels"][0]) in labels
+            assert region["from_name"] not in ("boilerplate",)
+        for relation in (r for r in prediction["result"] if r["type"] == "relation"):
+            assert relation["from_id"] in regions and relation["to_id"] in regions
+    stances = {label for name, label in labels if name == "attribution"}
+    assert "cue/neutral" in stances
+
+
+def test_brat_conf_declares_every_type_used(exports):
+    conf = (exports / "brat" / "annotation.conf").read_text()
+    entities = conf.split("[entities]\n")[1].split("[relations]")[0].split()
+    used = set()
+    for ann in (exports / "brat").glob("*.ann"):
+        for line in ann.read_text("utf-8").splitlines():
+            if line.startswith("T"):
+                used.add(line.split("\t")[1].split(" ")[0])
+    assert used == set(entities)
+    assert "Source\tArg1:attribution-cue, Arg2:attribution-source" in conf
+
+
+def test_w3c_annotations_are_json_ld_with_both_selectors(exports):
+    collection = json.loads(next((exports / "w3c").glob("*.jsonld")).read_text("utf-8"))
+    assert collection["@context"][0] == "http://www.w3.org/ns/anno.jsonld"
+    assert collection["type"] == "AnnotationCollection"
+    item = collection["first"]["items"][0]
+    assert item["type"] == "Annotation" and item["id"].startswith("urn:uuid:")
+    assert [s["type"] for s in item["target"]["selector"]] == [
+        "TextPositionSelector", "TextQuoteSelector"]
+
+
+def docs_query() -> str:
+    docs = (ROOT / "docs" / "export.md").read_text()
+    [sql] = re.findall(r"```sql\n(.*?)```", docs, re.S)
+    return sql
+
+
+def test_the_documented_duckdb_query_runs_on_the_parquet_and_csv_exports(exports, seed_records,
+                                                                         monkeypatch):
+    monkeypatch.chdir(exports / "parquet")
+    rows = duckdb.sql(docs_query().replace("tables/", "")).fetchall()
+    assert len(rows) == len(seed_records)  # the seeds have no source: one outlet per article
+    own_voice = sum(1 for r in seed_records.values() for a in r["annotations"]
+                    if a["label"] == "loaded_term" and not a["attributes"]["in_quote"])
+    assert sum(row[1] for row in rows) == own_voice
+    assert all(row[3] == round(1000 * row[1] / row[2], 2) for row in rows)
+    monkeypatch.chdir(exports / "csv")
+    csv_rows = duckdb.sql(docs_query().replace("tables/", "").replace(".parquet", ".csv"))
+    assert csv_rows.fetchall() == rows
