@@ -8,9 +8,8 @@ brat attributes (``A`` lines). A span that crosses a line break is written as fr
 that skip the break, as brat requires (so a span's line breaks at its very edges are
 dropped, and a span of nothing but line breaks is not written). Offsets count code points
 by default (the standoff convention, and what ``annotate eval`` and other Python tools
-read); ``offsets = "utf16"``
-counts UTF-16 code units instead, as Java tools such as INCEpTION do. docs/export.md says
-where each tool stands.
+read); ``offsets = "utf16"`` counts UTF-16 code units instead, as Java tools such as
+INCEpTION do. docs/export.md says where each tool stands.
 """
 
 from __future__ import annotations
