@@ -13,8 +13,8 @@ from click.testing import CliRunner
 
 from annotator import Exporter, hookimpl
 from annotator.cli import cli
+from annotator.testing import fake_distribution, installed_plugins
 from tests.conftest import ROOT
-from tests.fakes import FakeDistribution, fake_module, install_fake_distributions
 
 FORMATS = ("labelstudio", "w3c", "brat", "parquet", "csv")
 
@@ -46,17 +46,14 @@ def register_counts(register):
     register(Counts)
 
 
-def install_counts(monkeypatch):
+def counts_package():
     plugin = type("CountsPlugin", (), {"register_exporters": staticmethod(register_counts)})
-    fake_module(monkeypatch, "fake_counts", plugin=plugin)
-    install_fake_distributions(
-        monkeypatch, FakeDistribution("annotator-counts", {"counts": "fake_counts:plugin"})
-    )
+    return fake_distribution("annotator-counts", {"counts": plugin})
 
 
-def test_help_lists_every_installed_format_including_a_plugins(monkeypatch):
-    install_counts(monkeypatch)
-    result = export("--help")
+def test_help_lists_every_installed_format_including_a_plugins():
+    with installed_plugins(counts_package()):
+        result = export("--help")
     assert result.exit_code == 0, result.output
     formats = result.output.split("Formats:")[1]
     for name in (*FORMATS, "counts"):
@@ -64,9 +61,9 @@ def test_help_lists_every_installed_format_including_a_plugins(monkeypatch):
     assert "annotation counts per article (a test plugin)" in formats
 
 
-def test_a_plugin_format_exports(monkeypatch, seeds_output, tmp_path):
-    install_counts(monkeypatch)
-    result = export("counts", str(seeds_output), "-o", str(tmp_path / "out"))
+def test_a_plugin_format_exports(seeds_output, tmp_path):
+    with installed_plugins(counts_package()):
+        result = export("counts", str(seeds_output), "-o", str(tmp_path / "out"))
     assert result.exit_code == 0, result.output
     assert len((tmp_path / "out" / "counts.tsv").read_text().splitlines()) == 5
 
