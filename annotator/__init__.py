@@ -9,11 +9,24 @@ from .annotation import Annotation, Annotator, sub_span
 from .article import Article, article_from_fields
 from .data_file import read_data_file
 from .errors import AnnotatorError, ConfigError, InputError, ModelError, PluginError
+from .eval import Gold
 from .exporter import Exporter
 from .hookspecs import hookimpl
 from .quotes import Quote, find_quotes
 from .reader import Reader, Source, decode
 from .schema import load_schema
+from .training import (
+    TrainOptions,
+    gold_formats,
+    load_model,
+    parse_texts,
+    predict,
+    save_model,
+    sentence_score,
+    span_score,
+    split_items,
+    train_pipeline,
+)
 
 try:
     __version__ = version("annotator")
@@ -27,18 +40,29 @@ __all__ = [
     "Article",
     "ConfigError",
     "Exporter",
+    "Gold",
     "InputError",
     "ModelError",
     "PluginError",
     "Quote",
     "Reader",
     "Source",
+    "TrainOptions",
     "__version__",
     "article_from_fields",
     "decode",
     "find_quotes",
+    "gold_formats",
     "hookimpl",
+    "load_model",
     "load_schema",
+    "parse_texts",
+    "predict",
     "read_data_file",
+    "save_model",
+    "sentence_score",
+    "span_score",
+    "split_items",
     "sub_span",
+    "train_pipeline",
 ]

@@ -65,7 +65,9 @@ class Annotator(Configurable):
     (recorded in provenance), ``requires`` (spaCy pipe names checked before the
     run), ``uses`` (names of annotators that run first and whose output this one
     reads), ``attributes_schema`` (JSON Schema for ``attributes``, or None) and
-    ``default_settings`` (every accepted keyword argument with its default).
+    ``default_settings`` (every accepted keyword argument with its default) and
+    ``baseline_settings`` (settings that turn its learned parts off, for ``annotate eval``'s
+    baseline rows; None when it has none).
     """
 
     kind = "annotator"
@@ -74,6 +76,7 @@ class Annotator(Configurable):
     requires: ClassVar[tuple[str, ...]] = ()
     uses: ClassVar[tuple[str, ...]] = ()
     attributes_schema: ClassVar[dict[str, Any] | None] = None
+    baseline_settings: ClassVar[dict[str, Any] | None] = None
 
     def __init__(self, **settings: Any) -> None:
         super().__init__(**settings)

@@ -16,7 +16,7 @@ import pluggy
 
 from . import hookspecs
 from .annotation import Annotator
-from .errors import ConfigError, InputError, PluginError
+from .errors import ConfigError, InputError, ModelError, PluginError
 from .exporter import Exporter
 from .reader import Reader, ReaderSet
 from .settings import Configurable
@@ -239,10 +239,11 @@ def exporter_classes(manager: pluggy.PluginManager) -> dict[str, type[Exporter]]
 
 
 def instantiate(cls: type[C], settings: dict[str, Any]) -> C:
-    """``cls(**settings)``; anything but a ConfigError or PluginError is named as the plugin's."""
+    """``cls(**settings)``; anything but a ConfigError, ModelError or PluginError is named as
+    the plugin's."""
     try:
         return cls(**settings)
-    except (ConfigError, PluginError):
+    except (ConfigError, ModelError, PluginError):
         raise
     except Exception as error:
         raise PluginError(f"{cls.kind} {cls.name!r} failed to start: {_describe(error)}") from error

@@ -35,3 +35,7 @@ def test_wheel_contains_every_entry_point_module_lexicon_and_schema(tmp_path):
         for path in (ROOT / folder).glob("*.*"):
             if path.suffix in (".yaml", ".json"):
                 assert f"{package}/{path.name}" in names, path
+    for path in (ROOT / "plugins" / "models").rglob("*"):
+        if path.is_file():  # training configs and shipped weights
+            relative = path.relative_to(ROOT / "plugins").as_posix()
+            assert f"annotator_plugins/{relative}" in names, path

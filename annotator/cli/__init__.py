@@ -1,6 +1,15 @@
 """The ``annotate`` command line, one module per command (as spaCy's ``spacy/cli``)."""
 
-from . import compare, evaluate, export, plugins, run, schema, validate  # noqa: F401 (registers commands)
+from . import (  # noqa: F401 (registers commands)
+    compare,
+    evaluate,
+    export,
+    plugins,
+    run,
+    schema,
+    train,
+    validate,
+)
 from .app import cli
 from .config import read_config
 

@@ -11,6 +11,7 @@ import click
 from ..errors import AnnotatorError
 from ..eval import FORMATS
 from .app import cli, fail
+from .config import HOST_KEYS, read_config
 
 
 @cli.command("eval")
@@ -24,22 +25,45 @@ from .app import cli, fail
               help="Load a plugin from this Python file (repeatable).")
 @click.option("--label-map", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="YAML mapping gold labels to ours (default: the packaged label_maps.yaml).")
+@click.option("--split", type=click.Choice(("dev", "train")),
+              help="Score only the dev (or training) items of annotate train's split.")
+@click.option("--dev-fraction", default=0.2, show_default=True,
+              type=click.FloatRange(0, 1, min_open=True, max_open=True),
+              help="The dev share that --split uses (as given to annotate train).")
+@click.option("--config", "config_path",
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="TOML file with [tool.annotator.NAME] settings (default: ./pyproject.toml).")
 def eval_command(
     gold_dir: Path, fmt: str | None, as_json: bool, limit: int | None, model: str | None,
-    plugin_files: tuple[str, ...], label_map: Path | None,
+    plugin_files: tuple[str, ...], label_map: Path | None, split: str | None,
+    dev_fraction: float, config_path: Path | None,
 ) -> None:
     """Score annotators against a gold corpus.
 
     Prints a P/R/F1 table (or --json); formats, metrics and the label mapping are
-    described in docs/eval.md. Exits 2 on a bad gold folder or configuration.
+    described in docs/eval.md. Annotators with learned parts are scored a second time
+    without them (rows marked "baseline"). Exits 2 on a bad gold folder or configuration.
     """
     from ..eval import evaluate, load_label_maps, read_gold
+    from ..training import split_items
 
     try:
         config = load_label_maps(label_map)
-        gold = read_gold(gold_dir, fmt, limit, config)
+        settings = {k: v for k, v in read_config(config_path).items() if k not in HOST_KEYS}
+        gold = read_gold(gold_dir, fmt, None, config)
+        if split:
+            train, dev = split_items(gold.items, dev_fraction)
+            gold.items = dev if split == "dev" else train
+            gold.notes.append(f"--split {split}: {len(gold.items)} items "
+                              f"(dev fraction {dev_fraction}, by a hash of each item id)")
+        if limit is not None and len(gold.items) > limit:
+            total = len(gold.items)
+            gold.notes.append(f"--limit {limit}: scored the first {limit} of {total} items")
+            gold.items = gold.items[:limit]
         with click.progressbar(length=len(gold.items), label="Scoring", file=sys.stderr) as bar:
-            report = evaluate(gold, model, config, plugin_files, progress=bar.update)
+            report = evaluate(
+                gold, model, config, plugin_files, progress=bar.update, settings=settings
+            )
     except AnnotatorError as error:
         fail(error)
     click.echo(json.dumps(report.as_dict(), indent=2) if as_json else report.table())

@@ -68,8 +68,10 @@ class GoldFormat:
         progress: Progress,
         runnable: Set[str],
     ) -> Report:
-        """Annotate the gold texts with ``annotators`` (one ``nlp.pipe`` pass) and score them."""
+        """Annotate the gold texts with ``annotators`` (one ``nlp.pipe`` pass) and score them;
+        baseline twins among them (see ``baseline``) are scored again as marked rows."""
         from ..pipeline import load_nlp, pipeline_name
+        from .baseline import baseline_note, baseline_rows, is_twin, split_baseline
 
         if not annotators:
             return report
@@ -80,7 +82,14 @@ class GoldFormat:
         )
         if failures:
             report.notes.append(f"{len(failures)} annotator failure(s), first: {failures[0]}")
-        report.rows, report.values = self.score(gold.items, annotations, config, runnable)
+        twins = [a for a in annotators if is_twin(a)]
+        ours, baseline = split_baseline(annotations, twins)
+        report.rows, report.values = self.score(gold.items, ours, config, runnable)
+        if twins:
+            rows, values = baseline_rows(*self.score(gold.items, baseline, config, runnable))
+            report.rows += rows
+            report.values.update(values)
+            report.notes += [baseline_note(twin) for twin in twins]
         return report
 
 

@@ -3,11 +3,18 @@ vague sources."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from annotator import Annotation, Annotator, find_quotes, load_schema, sub_span
+from annotator import (
+    Annotation,
+    Annotator,
+    TrainOptions,
+    find_quotes,
+    load_schema,
+    sub_span,
+)
 
 from .cue import Cue, CueFinder
 from .document import DocAnalysis
@@ -18,7 +25,7 @@ from .speaker import speaker_name
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-    from annotator import Article
+    from annotator import Article, Gold
 
 
 class Attribution(Annotator):
@@ -40,6 +47,13 @@ class Attribution(Annotator):
         path = Path(self.settings["lexicon"] or BUILTIN_LEXICON)
         self.lexicon = load_lexicon(path)
         self.data_files.append(path)
+
+    @classmethod
+    def train(cls, golds: Sequence[Gold], options: TrainOptions) -> None:
+        """Train the cue/source tagger (brat gold) and the hedge classifier (sentence gold)."""
+        from .learned import train
+
+        train(golds, options)
 
     def annotate(self, article: Article, doc: Doc) -> Iterator[Annotation]:
         text = article.text
