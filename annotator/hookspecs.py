@@ -48,7 +48,8 @@ def register_readers(register):
 def register_exporters(register):
     """Hand the host the output formats this plugin writes.
 
-    Called once per ``annotate export`` (and by ``annotate plugins``).
+    Called once per ``annotate export`` (and by ``annotate plugins`` and
+    ``annotate export --help``, which list the formats).
     ``register(cls)`` takes a subclass of :class:`annotator.Exporter`, whose
     ``name`` is the FORMAT argument of ``annotate export``.
 

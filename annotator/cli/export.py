@@ -21,13 +21,19 @@ from .config import read_config
 
 
 class RecordFolder:
-    """The valid annotation records of a folder, read lazily; every pass reads them again."""
+    """The valid annotation records of a folder, read lazily; every pass reads them again,
+    with a progress bar on a terminal."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
+        self.passes = 0
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
-        return (record for _, record in iter_records(self.folder))
+        self.passes += 1
+        records = (record for _, record in iter_records(self.folder))
+        label = "Exporting" if self.passes == 1 else f"Exporting (pass {self.passes})"
+        with click.progressbar(records, label=label, file=sys.stderr) as bar:
+            yield from bar
 
 
 class ExportCommand(click.Command):
@@ -99,8 +105,8 @@ def export_command(
             raise ConfigError(f"{output}: folder is not empty (use --force to replace it)")
         configured = read_config(config_path).get("exporters", {}).get(fmt, {})
         exporter = instantiate(classes[fmt], {**configured, **dict(map(parse_setting, settings))})
+        next(iter_records(annotations))  # an empty folder fails before anything is written
         records = RecordFolder(annotations)
-        next(iter(records))  # fail early, before anything is written, on an empty folder
     except InputError as error:
         fail(error, 1)
     except AnnotatorError as error:

@@ -89,7 +89,7 @@ def task_reviews(task: Mapping[str, Any], text: str, where: str, spans: SpanRead
 def read_labelstudio(path: Path) -> Gold:
     """Tasks with at least one (not cancelled) annotation; ids from ``data.article_id``."""
     gold = Gold("labelstudio", path, [])
-    spans, unreviewed = SpanReader(), 0
+    spans, unreviewed, seen = SpanReader(), 0, set()
     for export in data_files(path, ".json", "a Label Studio export"):
         try:
             tasks = json.loads(read_text(export))
@@ -103,6 +103,9 @@ def read_labelstudio(path: Path) -> Gold:
                 raise InputError(f"{export}: task {number} has no data.text")
             task_id = str(data.get("article_id") or task.get("id") or number)
             where = f"{export}: task {task_id}"
+            if task_id in seen:
+                raise InputError(f"{where}: the same article id is in another task")
+            seen.add(task_id)
             reviews = task_reviews(task, data["text"], where, spans)
             if not reviews:
                 unreviewed += 1

@@ -15,6 +15,7 @@ INCEpTION do. docs/export.md says where each tool stands.
 from __future__ import annotations
 
 import re
+import zipfile
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
@@ -99,6 +100,7 @@ class BratExporter(Exporter):
         "relations": {"attribution": ["source", "content"]},
         "attributes": {"attribution": ["stance", "quote_type"], "loaded_terms": ["category"]},
         "offsets": "codepoints",
+        "zip": False,
     }
 
     def __init__(self, **settings: Any) -> None:
@@ -142,14 +144,26 @@ class BratExporter(Exporter):
         }
         for record in records:
             article = record["article"]
+            ann = "".join(line + "\n" for line in self.standoff(record, config).lines)
+            if self.settings["zip"]:
+                write_zip(article_file(output, article["id"], ".zip"), article["text"], ann)
+                continue
             write_exact(article_file(output, article["id"], ".txt"), article["text"])
-            lines = self.standoff(record, config).lines
             article_file(output, article["id"], ".ann").write_text(
-                "".join(line + "\n" for line in lines), encoding="utf-8", newline="\n"
+                ann, encoding="utf-8", newline="\n"
             )
         (output / "annotation.conf").write_text(
             "\n".join(annotation_conf(config)) + "\n", encoding="utf-8"
         )
+
+
+def write_zip(path: Path, text: str, ann: str) -> None:
+    """``<id>.zip`` holding ``<name>.txt`` and ``<name>.ann``, as INCEpTION's brat import
+    wants one document per file; fixed timestamps keep the bytes reproducible."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for suffix, content in ((".txt", text), (".ann", ann)):
+            entry = zipfile.ZipInfo(path.stem + suffix, date_time=(1980, 1, 1, 0, 0, 0))
+            archive.writestr(entry, content.encode("utf-8"), zipfile.ZIP_DEFLATED)
 
 
 def annotation_conf(config: Mapping[str, Any]) -> Iterator[str]:
