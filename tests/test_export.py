@@ -229,3 +229,14 @@ def test_an_empty_annotations_folder_is_one_line(tmp_path):
     assert result.exit_code == 1
     assert result.output.strip() == (
         f"error: {tmp_path / 'empty'}: no annotation files (*.json) found")
+
+
+def test_label_studio_sdk_accepts_the_config_and_every_prediction(exports):
+    from label_studio_sdk.label_interface import LabelInterface
+
+    interface = LabelInterface((exports / "labelstudio" / "config.xml").read_text())
+    tasks = json.loads((exports / "labelstudio" / "tasks.json").read_text("utf-8"))
+    assert all(interface.validate_prediction(task["predictions"][0]) for task in tasks)
+    wrong = json.loads(json.dumps(tasks[0]["predictions"][0]))
+    wrong["result"][0]["value"]["labels"] = ["not-in-the-config"]
+    assert not interface.validate_prediction(wrong)
