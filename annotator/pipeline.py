@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import AbstractContextManager, nullcontext
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -13,6 +15,7 @@ from . import __version__
 from .annotation import Annotation, Annotator, read_only
 from .article import Article
 from .errors import ModelError
+from .schema import offsets_problem, record_problems
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -36,41 +39,92 @@ def find_english_pipeline() -> str | None:
     return None
 
 
-def load_nlp(model: str | None = None) -> Language:
-    """Load ``model`` (a package name or path), else the installed English pipeline.
+BLANK = "blank"  # --model blank: tokens and sentences only, the fast mode
 
-    With no pipeline installed, warn in one line and use blank English with a
-    sentencizer: annotators then work from tokens alone.
+
+def blank_english() -> Language:
+    """Blank English with a sentencizer: tokens and sentences, no parse."""
+    import spacy
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    return nlp
+
+
+def _warn_blank() -> None:
+    click.echo(
+        "warning: no trained English spaCy pipeline with parser and NER is installed; "
+        "using blank English (install the 'model' extra for parses and entities)",
+        err=True,
+    )
+
+
+def _cannot_load(name: str, error: Exception) -> ModelError:
+    reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+    return ModelError(f"cannot load spaCy pipeline {name!r}: {reason}")
+
+
+def load_nlp(model: str | None = None, warn: bool = True) -> Language:
+    """Load ``model`` (a package name or path, or ``blank``), else the installed English pipeline.
+
+    With no pipeline installed, warn in one line (unless ``warn`` is false) and use
+    blank English with a sentencizer: annotators then work from tokens alone.
     """
     import spacy
 
     name = model or find_english_pipeline()
-    if name is None:
-        click.echo(
-            "warning: no trained English spaCy pipeline with parser and NER is installed; "
-            "using blank English (install the 'model' extra for parses and entities)",
-            err=True,
-        )
-        nlp = spacy.blank("en")
-        nlp.add_pipe("sentencizer")
-        return nlp
+    if name is None or name == BLANK:
+        if name is None and warn:
+            _warn_blank()
+        return blank_english()
     try:
         return spacy.load(name)
     except (OSError, ImportError, ValueError) as error:
-        reason = str(error).splitlines()[0]
-        raise ModelError(f"cannot load spaCy pipeline {name!r}: {reason}") from error
+        raise _cannot_load(name, error) from error
+
+
+def describe_pipeline(model: str | None = None) -> dict[str, Any]:
+    """The provenance ``pipeline`` entry that ``load_nlp(model)`` would give, from its meta.
+
+    Reads the package's or folder's meta.json without loading any weights, so a
+    run can compare provenance, and check requirements, before loading anything.
+    """
+    import spacy
+
+    name = model or find_english_pipeline()
+    if name is None or name == BLANK:
+        if name is None:
+            _warn_blank()
+        return pipeline_provenance(blank_english())
+    try:
+        path = spacy.util.get_package_path(name) if spacy.util.is_package(name) else Path(name)
+        meta = spacy.util.get_model_meta(path)
+    except (OSError, ImportError, ValueError) as error:
+        raise _cannot_load(name, error) from error
+    return {
+        "name": f"{meta.get('lang', '?')}_{meta.get('name', '?')}",
+        "version": meta.get("version", "0.0.0"),
+        "spacy_version": spacy.__version__,
+        "pipes": list(meta.get("pipeline", ())),
+    }
 
 
 def check_requirements(nlp: Language, annotators: Iterable[Annotator]) -> None:
     """Fail before any article runs if an annotator needs a pipe the pipeline lacks."""
+    check_pipes(pipeline_provenance(nlp), annotators)
+
+
+def check_pipes(pipeline: dict[str, Any], annotators: Iterable[Annotator]) -> None:
+    """Like check_requirements, for a provenance ``pipeline`` entry (name and pipes)."""
+    pipes = pipeline["pipes"]
     problems = [
         f"{a.name} requires {', '.join(missing)}"
         for a in annotators
-        if (missing := [pipe for pipe in a.requires if pipe not in nlp.pipe_names])
+        if (missing := [pipe for pipe in a.requires if pipe not in pipes])
     ]
     if problems:
         raise ModelError(
-            f"pipeline {pipeline_name(nlp)} (pipes: {', '.join(nlp.pipe_names) or 'none'}) "
+            f"pipeline {pipeline['name']} (pipes: {', '.join(pipes) or 'none'}) "
             f"cannot serve: {'; '.join(problems)}; use --model or --disable"
         )
 
@@ -79,27 +133,40 @@ def pipeline_name(nlp: Language) -> str:
     return f"{nlp.meta.get('lang', '?')}_{nlp.meta.get('name', '?')}"
 
 
-def run_provenance(nlp: Language, annotators: Iterable[Annotator]) -> dict[str, Any]:
-    """What produced a record: tool, spaCy pipeline and each annotator with its hashes."""
+def pipeline_provenance(nlp: Language) -> dict[str, Any]:
+    """The spaCy pipeline as provenance records it: name, version, spaCy version, pipes."""
     import spacy
 
     return {
+        "name": pipeline_name(nlp),
+        "version": nlp.meta.get("version", "0.0.0"),
+        "spacy_version": spacy.__version__,
+        "pipes": list(nlp.pipe_names),
+    }
+
+
+def run_provenance(
+    nlp: Language | None, annotators: Iterable[Annotator],
+    pipeline: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """What produced a record: tool, spaCy pipeline and each annotator with its hashes.
+
+    ``pipeline`` (from describe_pipeline) stands in for a pipeline not loaded yet.
+    """
+    return {
         "tool": {"name": "annotator", "version": __version__},
-        "pipeline": {
-            "name": pipeline_name(nlp),
-            "version": nlp.meta.get("version", "0.0.0"),
-            "spacy_version": spacy.__version__,
-            "pipes": list(nlp.pipe_names),
-        },
+        "pipeline": pipeline if pipeline is not None else pipeline_provenance(nlp),
         "annotators": [a.provenance() for a in sorted(annotators, key=lambda a: a.name)],
     }
 
 
 def annotation_record(annotator: str, annotation: Annotation, text: str) -> dict[str, Any]:
-    """The JSON form of one annotation; offsets outside the text are the plugin's error."""
+    """The JSON form of one annotation; a bad label or bad offsets are the plugin's error."""
     start, end = annotation.start, annotation.end
-    if not (isinstance(start, int) and isinstance(end, int) and 0 <= start <= end <= len(text)):
-        raise ValueError(f"offsets {start}:{end} outside the text (length {len(text)})")
+    if reason := offsets_problem(start, end, len(text)):
+        raise ValueError(reason)
+    if not (isinstance(annotation.label, str) and annotation.label):
+        raise ValueError(f"label must be a non-empty string, not {annotation.label!r}")
     record: dict[str, Any] = {
         "annotator": annotator,
         "label": annotation.label,
@@ -129,13 +196,35 @@ def annotator_records(
     ]
 
 
+Budget = Callable[[], AbstractContextManager[object]]
+
+
+def article_fields(article: Article) -> dict[str, Any]:
+    """The record's ``article`` object: every field, the text, its sha256 and length."""
+    return {
+        "id": article.id,
+        "source_path": article.source_path,
+        "title": article.title,
+        "source": article.source,
+        "url": article.url,
+        "date": article.date,
+        "event": article.event,
+        "meta": dict(article.meta),
+        "text": article.text,
+        "sha256": hashlib.sha256(article.text.encode("utf-8")).hexdigest(),
+        "length": len(article.text),
+    }
+
+
 def article_record(
-    article: Article, doc: Doc, annotators: list[Annotator], provenance: dict[str, Any]
+    article: Article, doc: Doc, annotators: list[Annotator], provenance: dict[str, Any],
+    budget: Budget = nullcontext,
 ) -> dict[str, Any]:
     """Run every annotator on one parsed article; a failing annotator becomes an error entry.
 
     ``annotators`` come in run order (used annotators first). An annotator whose
     used annotator failed on this article does not run and gets an error entry too.
+    Each annotator runs inside ``budget()`` (a time budget, in a run).
     """
     annotations: list[dict[str, Any]] = []
     summary: dict[str, Any] = {}
@@ -151,15 +240,17 @@ def article_record(
             errors.append({"annotator": annotator.name, "message": message})
             continue
         try:
-            produced = annotator_records(
-                annotator, article, doc, {name: views[name] for name in annotator.uses}
-            )
-            summary[annotator.name] = annotator.summarize(produced)
+            with budget():
+                produced = annotator_records(
+                    annotator, article, doc, {name: views[name] for name in annotator.uses}
+                )
+                summarized = annotator.summarize(produced)
         except Exception as error:
             failed.add(annotator.name)
             message = f"{type(error).__name__}: {error}".splitlines()[0]
             errors.append({"annotator": annotator.name, "message": message})
             continue
+        summary[annotator.name] = summarized
         if annotator.name in used:
             views[annotator.name] = read_only(
                 sorted(produced, key=lambda a: (a["start"], a["end"], a["label"]))
@@ -168,24 +259,58 @@ def article_record(
     annotations.sort(key=lambda a: (a["start"], a["end"], a["annotator"], a["label"]))
     return {
         "schema_version": SCHEMA_VERSION,
-        "article": {
-            "id": article.id,
-            "source_path": article.source_path,
-            "title": article.title,
-            "source": article.source,
-            "url": article.url,
-            "date": article.date,
-            "event": article.event,
-            "meta": dict(article.meta),
-            "text": article.text,
-            "sha256": hashlib.sha256(article.text.encode("utf-8")).hexdigest(),
-            "length": len(article.text),
-        },
+        "article": article_fields(article),
         "provenance": provenance,
         "annotations": annotations,
         "summary": dict(sorted(summary.items())),
         "errors": sorted(errors, key=lambda e: e["annotator"]),
     }
+
+
+class InvalidRecord(Exception):
+    """A record that would not validate for a reason no annotator is to blame for."""
+
+
+def checked_record(
+    record: dict[str, Any], annotators: list[Annotator],
+    attribute_schemas: Mapping[str, Mapping[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """``record`` held to the rules of ``annotate validate``, so nothing invalid is written.
+
+    An annotator whose annotations or summary break them loses both and gets an
+    error entry naming the first problem; anything else raises InvalidRecord.
+    ``attribute_schemas`` defaults to each annotator's ``attributes_schema``.
+    """
+    if attribute_schemas is None:
+        attribute_schemas = {a.name: a.attributes_schema for a in annotators
+                             if a.attributes_schema}
+    problems = record_problems(record, attribute_schemas)
+    if not problems:
+        return record
+    blamed: dict[str, str] = {}
+    for problem in problems:
+        parts = problem.pointer.split("/")
+        if parts[1:2] == ["annotations"] and len(parts) > 2 and parts[2].isdigit():
+            name = record["annotations"][int(parts[2])]["annotator"]
+        elif parts[1:2] == ["summary"] and len(parts) > 2:
+            name = parts[2]
+        else:
+            raise InvalidRecord(f"{problem.pointer or '/'}: {problem.message}")
+        blamed.setdefault(name, f"output breaks the record rules at {problem.pointer}: "
+                                f"{problem.message}".splitlines()[0])
+    record = {
+        **record,
+        "annotations": [a for a in record["annotations"] if a["annotator"] not in blamed],
+        "summary": {k: v for k, v in record["summary"].items() if k not in blamed},
+        "errors": sorted(
+            [*record["errors"],
+             *({"annotator": n, "message": m} for n, m in blamed.items())],
+            key=lambda e: e["annotator"],
+        ),
+    }
+    if problems := record_problems(record, attribute_schemas):
+        raise InvalidRecord(f"{problems[0].pointer or '/'}: {problems[0].message}")
+    return record
 
 
 def annotate_articles(
@@ -199,4 +324,4 @@ def annotate_articles(
     provenance = run_provenance(nlp, annotators)
     pairs = ((article.text, article) for article in articles)
     for doc, article in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
-        yield article_record(article, doc, annotators, provenance)
+        yield checked_record(article_record(article, doc, annotators, provenance), annotators)

@@ -11,6 +11,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
+import jsonschema_rs
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
@@ -55,6 +56,31 @@ def registry() -> Registry:
     return Registry().with_resources(resources)
 
 
+@cache
+def _fast_registry() -> jsonschema_rs.Registry:
+    return jsonschema_rs.Registry([(uri, registry().contents(uri)) for uri in registry()])
+
+
+class _Compiled:
+    """One schema's validators, built once: a fast yes/no, and the detailed one for messages."""
+
+    def __init__(self, schema: Mapping[str, Any]) -> None:
+        self.schema = schema  # kept so that its id() is not reused while cached
+        self.fast = jsonschema_rs.Draft202012Validator(schema, registry=_fast_registry())
+        self.detailed = Draft202012Validator(schema, registry=registry())
+
+
+_compiled: dict[int, _Compiled] = {}
+
+
+def compiled(schema: Mapping[str, Any]) -> _Compiled:
+    """The validators of ``schema``, built on first use and reused (cached by identity)."""
+    found = _compiled.get(id(schema))
+    if found is None or found.schema is not schema:
+        found = _compiled[id(schema)] = _Compiled(schema)
+    return found
+
+
 def pointer(*parts: object) -> str:
     return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
 
@@ -64,32 +90,57 @@ def _short(value: str, limit: int = 40) -> str:
 
 
 def schema_problems(instance: Any, schema: Mapping[str, Any], *prefix: object) -> list[Problem]:
-    """JSON Schema errors, each at its JSON pointer (``prefix`` is prepended)."""
-    validator = Draft202012Validator(schema, registry=registry())
-    errors = sorted(validator.iter_errors(instance), key=lambda e: list(map(str, e.absolute_path)))
-    return [
+    """JSON Schema errors, each at its JSON pointer (``prefix`` is prepended), once each.
+
+    Valid instances take the fast path; the detailed validator runs only to explain
+    an invalid one.
+    """
+    validators = compiled(schema)
+    if validators.fast.is_valid(instance):
+        return []
+    errors = sorted(validators.detailed.iter_errors(instance),
+                    key=lambda e: list(map(str, e.absolute_path)))
+    problems = [
         Problem(pointer(*prefix, *error.absolute_path), error.message[:300]) for error in errors
     ]
+    return list(dict.fromkeys(problems))  # "required" from allOf and properties: said once
+
+
+def _is_offset(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def _nested_spans(value: Any, *path: object) -> Iterator[tuple[tuple[object, ...], dict]]:
-    """Every object inside ``value`` that has integer start/end and a text string."""
+    """Every object inside ``value`` that has numeric start/end and a text string."""
     if isinstance(value, dict):
-        if isinstance(value.get("start"), int) and isinstance(value.get("end"), int) and (
+        if _is_offset(value.get("start")) and _is_offset(value.get("end")) and (
             isinstance(value.get("text"), str)
         ):
             yield path, value
         for key, item in value.items():
-            yield from _nested_spans(item, *path, key)
+            if isinstance(item, dict | list):
+                yield from _nested_spans(item, *path, key)
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            yield from _nested_spans(item, *path, index)
+            if isinstance(item, dict | list):
+                yield from _nested_spans(item, *path, index)
+
+
+def offsets_problem(start: Any, end: Any, length: int) -> str | None:
+    """Why ``start:end`` cannot be a span of a text of ``length`` code points, or None."""
+    if not (type(start) is int and type(end) is int):
+        return f"offsets must be integers, not {start!r}:{end!r}"
+    if start > end:
+        return f"start {start} is after end {end}"
+    if start < 0 or end > length:
+        return f"offsets {start}:{end} outside the text (length {length})"
+    return None
 
 
 def _slice_problem(span: dict[str, Any], text: str) -> str | None:
     start, end = span["start"], span["end"]
-    if not 0 <= start <= end <= len(text):
-        return f"offsets {start}:{end} outside the text (length {len(text)})"
+    if reason := offsets_problem(start, end, len(text)):
+        return reason
     if text[start:end] != span["text"]:
         return (
             f"text {_short(span['text'])} does not equal "
@@ -123,6 +174,7 @@ def record_problems(
         return f"unknown annotator {name!r} (not in provenance.annotators)"
 
     previous: tuple | None = None
+    unsorted: list[int] = []
     for index, annotation in enumerate(record["annotations"]):
         at = ("annotations", index)
         name = annotation["annotator"]
@@ -133,13 +185,15 @@ def record_problems(
                 problems.append(Problem(pointer(*at, *path), reason))
         key = (annotation["start"], annotation["end"], name, annotation["label"])
         if previous is not None and key < previous:
-            problems.append(
-                Problem(pointer(*at), "out of order (sorted by start, end, annotator, label)")
-            )
+            unsorted.append(index)
         previous = key
         if attribute_schemas and name in attribute_schemas:
             schema = attribute_schemas[name]
             problems.extend(schema_problems(annotation["attributes"], schema, *at, "attributes"))
+    if unsorted:
+        more = f"; {len(unsorted)} annotations out of order in all" if len(unsorted) > 1 else ""
+        problems.append(Problem(pointer("annotations", unsorted[0]),
+                                f"out of order (sorted by start, end, annotator, label){more}"))
     for name in record["summary"]:
         if name not in known:
             problems.append(Problem(pointer("summary", name), unknown(name)))

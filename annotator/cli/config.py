@@ -9,8 +9,9 @@ from typing import Any
 from ..errors import ConfigError
 
 CONFIG_TABLE = ("tool", "annotator")
-# the rest of [tool.annotator] are annotator tables
-HOST_KEYS = ("only", "disable", "model", "readers", "exporters", "outlets")
+# host settings; every other key is an annotator's table
+HOST_KEYS = ("only", "disable", "model", "readers", "exporters", "outlets", "workers",
+             "annotator_timeout")
 
 
 def read_config(path: Path | None) -> dict[str, Any]:

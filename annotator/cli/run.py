@@ -2,25 +2,41 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
-from ..article import Article
-from ..errors import AnnotatorError, ConfigError, InputError
-from ..plugins import load_annotators, load_readers, plugin_manager
-from ..run.output import record_json, write_atomically
+from ..errors import AnnotatorError, ConfigError
+from ..run.job import DEFAULT_TIMEOUT, FORMATS, Engine, Job
+from ..run.output import OutputError, check_writable, open_output
+from ..run.pool import Executor, InProcess, WorkerPool
+from ..run.summary import Summary
 from .app import cli, comma_list, fail
 from .config import HOST_KEYS, read_config
 
+INTERRUPTED = 130
 
-def output_path(out_dir: Path, article_id: str) -> Path:
-    relative = Path(article_id + ".json")
-    if relative.is_absolute() or ".." in relative.parts:
-        raise InputError(f"{article_id!r}: article id is not a safe file name")
-    return out_dir / relative
+
+def all_cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def check_inputs(paths: tuple[str, ...]) -> None:
+    missing = [p for p in paths if p != "-" and not os.path.lexists(p)]
+    if missing:
+        raise ConfigError(f"{missing[0]}: no such file or folder")
+
+
+def setting(config: dict[str, Any], key: str, kind: type, minimum: float) -> Any:
+    value = config.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, kind) or isinstance(value, bool) or value < minimum:
+        raise ConfigError(f"[tool.annotator] {key} must be a number >= {minimum:g}")
+    return value
 
 
 @cli.command()
@@ -29,8 +45,8 @@ def output_path(out_dir: Path, article_id: str) -> Path:
     "-o", "--output", type=click.Path(file_okay=False, path_type=Path),
     default=Path("annotations"), show_default=True, help="Folder for the JSON files.",
 )
-@click.option("--model", help="spaCy pipeline package name or path (default: any installed "
-              "English pipeline with parser and NER).")
+@click.option("--model", help="spaCy pipeline package name or path, or 'blank' for the fast "
+              "mode (default: any installed English pipeline with parser and NER).")
 @click.option("--plugin", "plugin_files", multiple=True, type=click.Path(dir_okay=False),
               help="Load a plugin from this Python file (repeatable).")
 @click.option("--only", help="Run only these annotators (comma-separated).")
@@ -43,96 +59,110 @@ def output_path(out_dir: Path, article_id: str) -> Path:
               help="TOML file with a [tool.annotator] table (default: ./pyproject.toml).")
 @click.option("--text-column", help="The text column of .csv/.tsv inputs (default: text).")
 @click.option("--batch-size", default=16, show_default=True, type=click.IntRange(1),
-              help="Articles per nlp.pipe batch.")
+              help="Articles per nlp.pipe batch (and per task for the workers).")
+@click.option("--workers", type=click.IntRange(1),
+              help="Worker processes, each loading the pipeline once (default: all cores; "
+              "[tool.annotator] workers).")
+@click.option("--scheduler", metavar="ADDRESS|local",
+              help="Run on a Dask cluster (tcp://host:8786), or 'local' for a LocalCluster "
+              "of --workers processes. Needs the [dask] extra.")
+@click.option("--format", "output_format", type=click.Choice(FORMATS), default="json",
+              show_default=True,
+              help="json: one file per article; jsonl: shards of 1,000 records a line each.")
+@click.option("--force", is_flag=True,
+              help="Annotate every article again, even those whose output is up to date.")
+@click.option("--annotator-timeout", type=click.FloatRange(0),
+              help=f"Seconds each annotator may take on one article; 0 for no limit "
+              f"(default {DEFAULT_TIMEOUT:g}; [tool.annotator] annotator_timeout).")
 @click.option("-q", "--quiet", is_flag=True, help="No summary table.")
 def run(
     paths: tuple[str, ...], output: Path, model: str | None, plugin_files: tuple[str, ...],
     only: str | None, disable: str | None, lexicons: tuple[Path, ...], config_path: Path | None,
-    text_column: str | None, batch_size: int, quiet: bool,
+    text_column: str | None, batch_size: int, workers: int | None, scheduler: str | None, output_format: str,
+    force: bool, annotator_timeout: float | None, quiet: bool,
 ) -> None:
     """Annotate PATHS (.txt, .md, .jsonl, .html, .csv, .tsv files, folders, or - for stdin).
 
-    Exits 0 when every article and annotator succeeded, 1 when any failed (the
-    rest still ran and were written), 2 on usage or configuration errors.
+    Articles whose output is already there, with the same text and provenance, are
+    skipped (--force redoes them). Exits 0 when every article and annotator
+    succeeded, 1 when any failed (the rest still ran and were written), 2 on usage
+    or configuration errors, 130 when interrupted (what was finished is on disk).
     """
-    from ..pipeline import annotate_articles, check_requirements, load_nlp
+    from ..plugins import load_readers, plugin_manager
 
     try:
+        check_inputs(paths)
         config = read_config(config_path)
+        check_writable(output)
         settings = {k: v for k, v in config.items() if k not in HOST_KEYS}
         if lexicons:
             terms = settings.setdefault("loaded_terms", {})
             terms["extra_lexicons"] = [*terms.get("extra_lexicons", []), *map(str, lexicons)]
-        manager = plugin_manager(plugin_files)
+        timeout = annotator_timeout
+        if timeout is None:
+            timeout = setting(config, "annotator_timeout", int | float, 0)
+        workers = workers or setting(config, "workers", int, 1) or all_cores()
+        chosen_only = comma_list(only) or config.get("only")
+        chosen_disable = comma_list(disable) or config.get("disable")
+        job = Job(
+            model=model or config.get("model"),
+            plugin_files=tuple(map(str, plugin_files)),
+            only=tuple(chosen_only) if chosen_only else None,
+            disable=tuple(chosen_disable) if chosen_disable else None,
+            settings=settings,
+            batch_size=batch_size,
+            annotator_timeout=DEFAULT_TIMEOUT if timeout is None else timeout,
+            output_format=output_format,
+        )
         reader_settings = dict(config.get("readers") or {})
         if text_column:
             reader_settings["csv"] = {**reader_settings.get("csv", {}), "text_column": text_column}
-        readers = load_readers(manager, reader_settings)
-        annotators = load_annotators(
-            manager,
-            only=comma_list(only) or config.get("only"),
-            disable=comma_list(disable) or config.get("disable"),
-            settings=settings,
-        )
-        if not annotators:
-            raise ConfigError("no annotators selected")
-        nlp = load_nlp(model or config.get("model"))
-        check_requirements(nlp, annotators)
+        readers = load_readers(plugin_manager(plugin_files), reader_settings)
+        engine = Engine(job)
+        engine.expected_provenance  # noqa: B018 (the pipeline exists and serves the annotators)
     except AnnotatorError as error:
         fail(error)
 
-    failures = 0
-    articles: list[Article] = []
-    seen: set[Path] = set()
-    for item in readers.read(paths):
-        try:
-            if isinstance(item, InputError):
-                raise item
-            target = output_path(output, item.id)
-            if target in seen:
-                raise InputError(f"{item.source_path}: duplicate article id {item.id!r}, skipped")
-            if len(item.text) > nlp.max_length:
-                raise InputError(f"{item.source_path}: longer than {nlp.max_length} characters")
-            seen.add(target)
-            articles.append(item)
-        except InputError as error:
-            click.echo(f"error: {error}", err=True)
-            failures += 1
+    names = [a.name for a in engine.annotators]
 
-    rows = []
-    with click.progressbar(
-        annotate_articles(articles, nlp, annotators, batch_size=batch_size),
-        length=len(articles), label="Annotating", file=sys.stderr,
-    ) as records:
-        for record in records:
-            write_atomically(output_path(output, record["article"]["id"]), record_json(record))
-            for error in record["errors"]:
-                click.echo(
-                    f"error: {record['article']['source_path']}: annotator "
-                    f"{error['annotator']!r} failed: {error['message']}", err=True,
-                )
-            failures += bool(record["errors"])
-            rows.append(record)
-    if rows and not quiet:
-        click.echo(summary_table(rows, [a.name for a in annotators]))
-    click.echo(f"{len(rows)} article(s) written to {output}/, {failures} failure(s)", err=True)
-    sys.exit(1 if failures else 0)
+    def start(many: bool) -> Executor:
+        if scheduler:
+            from ..run.cluster import DaskCluster
 
+            return DaskCluster(job, scheduler, workers, len(names))
+        if many and workers > 1:
+            return WorkerPool(job, workers, len(names))
+        return InProcess(engine)
 
-def summary_table(records: list[dict[str, Any]], names: list[str]) -> str:
-    """Annotations per annotator and errors, one row per article."""
-    header = ["article", *names, "errors"]
-    body = [
-        [
-            r["article"]["id"],
-            *(str(sum(a["annotator"] == n for a in r["annotations"])) for n in names),
-            str(len(r["errors"])),
-        ]
-        for r in records
-    ]
-    widths = [max(len(row[i]) for row in [header, *body]) for i in range(len(header))]
-    return "\n".join(
-        "  ".join(cell.ljust(w) if i == 0 else cell.rjust(w)
-                  for i, (cell, w) in enumerate(zip(row, widths, strict=True)))
-        for row in [header, *body]
-    )
+    from ..run.loop import Run
+
+    summary = Summary(output, names)
+    terminal = sys.stderr.isatty()
+
+    def progress(summary: Summary) -> None:
+        click.echo(f"\rAnnotating: {summary.written} written, {summary.unchanged} unchanged, "
+                   f"{summary.failures} failure(s)", nl=False, err=True)
+
+    def report(line: str) -> None:
+        click.echo(("\n" if terminal else "") + line, err=True)
+
+    loop = Run(engine, open_output(output, output_format), summary, start, report, force,
+               progress if terminal else None)
+    code = 0
+    try:
+        loop.run(readers.read(paths))
+    except KeyboardInterrupt:
+        code = INTERRUPTED
+    except OutputError as error:
+        click.echo(f"{chr(10) if terminal else ''}error: {error}", err=True)
+        code = 1
+    except AnnotatorError as error:  # a worker could not load what the parent could
+        fail(error)
+    if terminal:
+        click.echo(err=True)
+    if not quiet and code == 0:
+        click.echo(summary.table())
+    if code == INTERRUPTED:
+        click.echo("interrupted: ", nl=False, err=True)
+    click.echo(summary.line(output), err=True)
+    sys.exit(code or (1 if summary.failures else 0))

@@ -1,0 +1,80 @@
+"""Batches annotated on a Dask cluster: ``--scheduler ADDRESS``, or ``local`` for this machine.
+
+Each batch is one task (``annotate_batch``); every Dask worker process builds its
+engine (pipeline and annotators) once, on its first task, and keeps it for the
+next. Records come back to this process, which writes them, so the output folder
+needs to exist only here, and the bytes are those of a local run. Plugin files and
+lexicons named in the configuration must be at the same paths on every worker.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from ..article import Article
+from ..errors import ConfigError
+from .job import Job, Outcome, annotate_batch
+from .pool import retrying, watchdog_limit
+
+LOCAL = "local"
+CONNECT_TIMEOUT = "30s"
+
+
+class DaskCluster:
+    """A Dask client on an existing scheduler, or on a LocalCluster of ``workers`` processes."""
+
+    def __init__(self, job: Job, address: str, workers: int, annotators: int) -> None:
+        try:
+            from distributed import Client, LocalCluster
+        except ImportError:
+            raise ConfigError(
+                "--scheduler needs Dask: pip install 'annotator[dask]'") from None
+        self.job = job
+        self.annotators = annotators
+        self.cluster = None
+        try:
+            if address == LOCAL:
+                self.cluster = LocalCluster(
+                    n_workers=workers, threads_per_worker=1, processes=True,
+                    dashboard_address=None, silence_logs=logging.ERROR,
+                )
+                self.client = Client(self.cluster)
+            else:
+                self.client = Client(address, timeout=CONNECT_TIMEOUT)
+        except OSError as error:
+            raise ConfigError(f"--scheduler {address}: cannot connect ({error})") from None
+        threads = sum(self.client.nthreads().values()) or 1
+        self.window = 2 * threads
+
+    def _schedule(self, batch: list[Article]) -> Any:
+        return self.client.submit(annotate_batch, self.job, batch, pure=False)
+
+    def submit(self, batch: list[Article]) -> tuple[list[Article], Any]:
+        return batch, self._schedule(batch)
+
+    def _result(self, future: Any) -> list[Outcome]:
+        limit = watchdog_limit(self.job, self.job.batch_size, self.annotators)
+        try:
+            return future.result(timeout=limit)
+        except TimeoutError:
+            stuck = [worker for worker, keys in self.client.processing().items()
+                     if future.key in keys]
+            if stuck:
+                self.client.restart_workers(stuck)
+            raise
+
+    def collect(self, handle: tuple[list[Article], Any]) -> list[Outcome]:
+        batch, future = handle
+        return retrying(self._result, self._schedule, batch, future, self._describe)
+
+    @staticmethod
+    def _describe(error: BaseException) -> str:
+        if isinstance(error, TimeoutError):
+            return "Dask worker stopped responding; it was restarted"
+        return f"Dask task failed: {type(error).__name__}: {error}".splitlines()[0]
+
+    def close(self, cancel: bool = False) -> None:
+        self.client.close()
+        if self.cluster is not None:
+            self.cluster.close()

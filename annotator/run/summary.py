@@ -1,0 +1,90 @@
+"""What a run did: totals per annotator, and one row per article in ``_summary.tsv``."""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter
+from pathlib import Path
+from typing import IO
+
+from .output import discard, publish, temporary_file
+
+SUMMARY_FILE = "_summary.tsv"
+TABLE_ROWS = 20  # up to this many articles, the per-article table is printed too
+
+
+class Summary:
+    """Counts of the run, and its per-article table, streamed to ``folder/_summary.tsv``."""
+
+    def __init__(self, folder: Path, names: list[str]) -> None:
+        self.names = names
+        self.path = folder / SUMMARY_FILE
+        self.written = self.unchanged = self.failed = self.failures = 0
+        self.annotations: Counter[str] = Counter()
+        self.errors: Counter[str] = Counter()
+        self.rows: list[list[str]] | None = []  # kept while the run is small
+        self.handle: IO[str] | None = temporary_file(self.path)
+        self.tsv = csv.writer(self.handle, delimiter="\t", lineterminator="\n")
+        self._row(["article", "file", "status", *names, "errors"])
+
+    def _row(self, row: list[str]) -> None:
+        self.tsv.writerow(row)
+        if self.rows is not None:
+            self.rows.append(row)
+            if len(self.rows) > TABLE_ROWS + 1:
+                self.rows = None
+
+    def record(self, article_id: str, location: str, counts: dict[str, int], errors: list[str],
+               kept: bool = False) -> None:
+        """One article whose record is on disk (written now, or ``kept`` unchanged)."""
+        if kept:
+            self.unchanged += 1
+        else:
+            self.written += 1
+            self.annotations.update(counts)
+            self.errors.update(errors)
+            self.failures += bool(errors)
+        status = "unchanged" if kept else "written"
+        self._row([article_id, location, status,
+                   *(str(counts.get(n, "")) if not kept else "" for n in self.names),
+                   str(len(errors))])
+
+    def failure(self, article_id: str | None) -> None:
+        """An input or article that has no record."""
+        self.failed += 1
+        self.failures += 1
+        if article_id is not None:
+            self._row([article_id, "", "failed", *("" for _ in self.names), "1"])
+
+    def close(self) -> None:
+        if self.handle is None:
+            return
+        handle, self.handle = self.handle, None
+        try:
+            publish(handle, self.path)
+        except BaseException:
+            discard(handle)
+            raise
+
+    def table(self) -> str:
+        """Annotations per annotator and errors: a row per article for a small run, and totals."""
+        rows = [["article", *self.names, "errors"]]
+        if self.rows is not None:
+            rows += [[r[0], *r[3:]] for r in self.rows[1:]]
+        rows.append(["total", *(str(self.annotations[n]) for n in self.names),
+                     str(self.failures)])
+        return _aligned(rows)
+
+    def line(self, folder: Path) -> str:
+        kept = f", {self.unchanged} unchanged (skipped)" if self.unchanged else ""
+        return (f"{self.written} article(s) written to {folder}/{kept}, "
+                f"{self.failures} failure(s); per article: {self.path}")
+
+
+def _aligned(rows: list[list[str]]) -> str:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return "\n".join(
+        "  ".join(cell.ljust(w) if i == 0 else cell.rjust(w)
+                  for i, (cell, w) in enumerate(zip(row, widths, strict=True)))
+        for row in rows
+    )
