@@ -204,20 +204,29 @@ def record_problems(
     return problems
 
 
-def read_record(
-    path: Path, attribute_schemas: Mapping[str, Mapping[str, Any]] | None = None
+def parse_record(
+    data: bytes, attribute_schemas: Mapping[str, Mapping[str, Any]] | None = None
 ) -> tuple[Any, list[Problem]]:
-    """One annotation file, parsed, with its problems (unreadable or malformed JSON too)."""
+    """One record from its bytes (a file, or a line of a shard), with its problems."""
     try:
-        record = json.loads(path.read_bytes().decode("utf-8"))
-    except OSError as error:
-        return None, [Problem("", f"cannot read ({error.strerror})")]
+        record = json.loads(data.decode("utf-8"))
     except UnicodeDecodeError:
         return None, [Problem("", "not UTF-8")]
     except json.JSONDecodeError as error:
         at = f"line {error.lineno} column {error.colno}"
         return None, [Problem("", f"not JSON: {error.msg} at {at}")]
     return record, record_problems(record, attribute_schemas)
+
+
+def read_record(
+    path: Path, attribute_schemas: Mapping[str, Mapping[str, Any]] | None = None
+) -> tuple[Any, list[Problem]]:
+    """One annotation file, parsed, with its problems (unreadable or malformed JSON too)."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        return None, [Problem("", f"cannot read ({error.strerror})")]
+    return parse_record(data, attribute_schemas)
 
 
 def file_problems(

@@ -152,7 +152,7 @@ def test_usage_errors_exit_2_with_one_line(args, message):
 def test_validate_folder_without_json_is_a_usage_error(tmp_path):
     result = invoke("validate", tmp_path)
     assert result.exit_code == 2
-    assert "no .json files" in result.output
+    assert "no .json or .jsonl files" in result.output
 
 
 def test_plugins_lists_builtins_with_versions():

@@ -8,6 +8,7 @@ executes the batches, so the bytes do not depend on the number of workers.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections import deque
 from collections.abc import Callable, Iterable
@@ -103,18 +104,26 @@ class Run:
                 self._submit()
             self._drain(0)
             self.complete = True
-        finally:
-            self.close(cancel=not self.complete)
+        except BaseException:
+            with contextlib.suppress(Exception):  # the first error is the one to report
+                self.close(cancel=True)
+            raise
+        self.close(cancel=False)
 
     def close(self, cancel: bool) -> None:
-        try:
-            if self.executor is not None:
-                self.executor.close(cancel=cancel)
-        finally:
+        """Stop the executor, complete the folder, write the summary; the first error is raised."""
+        executor = self.executor
+        steps = [lambda: self.output.finish(self.complete), self.summary.close]
+        if executor is not None:
+            steps.insert(0, lambda: executor.close(cancel=cancel))
+        first: BaseException | None = None
+        for step in steps:
             try:
-                self.output.finish(self.complete)
-            finally:
-                self.summary.close()
+                step()
+            except BaseException as error:
+                first = first or error
+        if first is not None:
+            raise first
 
     def _entry(self, item: Article | InputError, provenance: dict[str, Any] | None
                ) -> Entry | tuple[Article, str]:

@@ -7,7 +7,7 @@ from collections import Counter
 from pathlib import Path
 from typing import IO
 
-from .output import discard, publish, temporary_file
+from .output import OutputError, discard, publish, temporary_file
 
 SUMMARY_FILE = "_summary.tsv"
 TABLE_ROWS = 20  # up to this many articles, the per-article table is printed too
@@ -62,6 +62,9 @@ class Summary:
         handle, self.handle = self.handle, None
         try:
             publish(handle, self.path)
+        except OSError as error:
+            discard(handle)
+            raise OutputError(f"{self.path}: cannot write ({error.strerror or error})") from None
         except BaseException:
             discard(handle)
             raise
