@@ -184,7 +184,7 @@ def test_cli_stops_before_reading_any_article_with_one_line_and_exit_2(
     plugin = tmp_path / "user.py"
     plugin.write_text(PLUGIN_USING.format(used=used))
     result = CliRunner().invoke(
-        cli, [str(tmp_path / "no-such-input"), "--plugin", str(plugin), "-o", str(tmp_path / "o"),
+        cli, [str(plugin), "--plugin", str(plugin), "-o", str(tmp_path / "o"),
               *options]
     )
     assert result.exit_code == 2

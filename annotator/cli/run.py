@@ -120,6 +120,11 @@ def run(
         readers = load_readers(plugin_manager(plugin_files), reader_settings)
         engine = Engine(job)
         engine.expected_provenance  # noqa: B018 (the pipeline exists and serves the annotators)
+        try:
+            output.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise ConfigError(f"{output}: cannot create the output folder ({error.strerror})"
+                              ) from None
     except AnnotatorError as error:
         fail(error)
 

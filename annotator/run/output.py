@@ -56,15 +56,17 @@ def discard(handle: IO[str]) -> None:
         os.unlink(handle.name)
 
 
-def write_atomically(path: Path, content: str) -> None:
+def write_atomically(path: Path, content: str | Callable[[IO[str]], None]) -> None:
     """Write via a temporary file in the same folder and a rename: never a half file.
 
-    The temporary file is removed if anything goes wrong, Ctrl-C included.
+    ``content`` is the text, or a function that writes it to the open file (for
+    output streamed in parts). The temporary file is removed if anything goes
+    wrong, Ctrl-C included.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     handle = temporary_file(path)
     try:
-        handle.write(content)
+        handle.write(content) if isinstance(content, str) else content(handle)
         publish(handle, path)
     except BaseException:
         discard(handle)
@@ -72,12 +74,16 @@ def write_atomically(path: Path, content: str) -> None:
 
 
 def check_writable(folder: Path) -> None:
-    """Fail with one line, before anything is loaded, if ``folder`` cannot take files."""
+    """Fail with one line, before anything is loaded, if ``folder`` cannot take files.
+
+    A probe file is written (with fsync) and removed: in the folder if it exists,
+    else in its nearest existing parent, so that a failed run creates no folder.
+    """
     if folder.exists() and not folder.is_dir():
         raise ConfigError(f"{folder}: output folder is not a folder")
+    existing = next(p for p in (folder.absolute(), *folder.absolute().parents) if p.exists())
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile("wb", dir=folder, prefix=".annotator-probe.") as probe:
+        with tempfile.NamedTemporaryFile("wb", dir=existing, prefix=".annotator-probe.") as probe:
             probe.write(b"\0" * PROBE_BYTES)
             probe.flush()
             os.fsync(probe.fileno())

@@ -1,0 +1,208 @@
+"""annotate run at scale (issue 12): workers, Dask, incremental runs, JSONL shards, faults."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import annotator.run.pool
+from annotator.cli import cli
+from annotator.records import iter_records
+from annotator.run.output import ShardFiles
+from tests.conftest import SEEDS
+
+FAST = ("--model", "blank", "-q")
+
+
+def invoke(*args: object):
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def seeds_jsonl(tmp_path: Path, copies: int = 2) -> Path:
+    path = tmp_path / "seeds.jsonl"
+    texts = [p.read_text("utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+    rows = [{"id": f"{n:03d}", "text": t, "source": f"outlet{n % 3}"}
+            for n, t in enumerate(texts * copies)]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def plugin(tmp_path: Path, body: str, name: str) -> Path:
+    path = tmp_path / f"{name}.py"
+    path.write_text(
+        "import os, signal, time\n"
+        "from annotator import Annotation, Annotator, hookimpl\n"
+        f"class Custom(Annotator):\n    name = {name!r}\n    version = '1.0'\n{body}\n"
+        "@hookimpl\ndef register_annotators(register):\n    register(Custom)\n"
+    )
+    return path
+
+
+# Incremental runs
+
+def test_unchanged_rerun_skips_everything_and_changes_are_redone(tmp_path):
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    for path in sorted(SEEDS.glob("*.txt"))[:3]:
+        (corpus / path.name).write_bytes(path.read_bytes())
+    out = tmp_path / "out"
+    assert invoke(corpus, "-o", out, "--workers", "1", *FAST).exit_code == 0
+    first = tree(out)
+    again = invoke(corpus, "-o", out, "--workers", "1", *FAST)
+    assert again.exit_code == 0
+    assert "0 article(s) written" in again.stderr and "3 unchanged (skipped)" in again.stderr
+    assert {k: v for k, v in tree(out).items() if k != "_summary.tsv"} == {
+        k: v for k, v in first.items() if k != "_summary.tsv"}
+
+    changed = sorted(corpus.iterdir())[0]
+    changed.write_text(changed.read_text("utf-8") + "\nOne more sentence.", "utf-8")
+    edited = invoke(corpus, "-o", out, "--workers", "1", *FAST)
+    assert "1 article(s) written" in edited.stderr and "2 unchanged" in edited.stderr
+
+    other = invoke(corpus, "-o", out, "--workers", "1", "--only", "sentiment", *FAST)
+    assert "3 article(s) written" in other.stderr  # another provenance: all redone
+    forced = invoke(corpus, "-o", out, "--workers", "1", "--only", "sentiment", "--force", *FAST)
+    assert "3 article(s) written" in forced.stderr and "(skipped)" not in forced.stderr
+
+
+def test_summary_tsv_has_one_row_per_article_and_status(tmp_path):
+    out = tmp_path / "out"
+    invoke(SEEDS, "-o", out, "--workers", "1", *FAST)
+    rows = (out / "_summary.tsv").read_text("utf-8").splitlines()
+    assert rows[0].split("\t")[:3] == ["article", "file", "status"]
+    assert [r.split("\t")[2] for r in rows[1:]] == ["written"] * 5
+    invoke(SEEDS, "-o", out, "--workers", "1", *FAST)
+    rows = (out / "_summary.tsv").read_text("utf-8").splitlines()
+    assert [r.split("\t")[2] for r in rows[1:]] == ["unchanged"] * 5
+
+
+# JSONL shards
+
+def test_jsonl_shards_hold_the_same_records_in_input_order_and_are_read_back(tmp_path, monkeypatch):
+    monkeypatch.setattr(ShardFiles.__init__, "__defaults__", (4,))  # 4 records a shard
+    corpus = seeds_jsonl(tmp_path)
+    files, shards = tmp_path / "files", tmp_path / "shards"
+    assert invoke(corpus, "-o", files, "--workers", "1", *FAST).exit_code == 0
+    assert invoke(corpus, "-o", shards, "--workers", "1", "--format", "jsonl", *FAST
+                  ).exit_code == 0
+    assert sorted(p.name for p in shards.glob("*.jsonl")) == [
+        "shard-00000.jsonl", "shard-00001.jsonl", "shard-00002.jsonl"]
+    lines = [json.loads(line) for p in sorted(shards.glob("*.jsonl"))
+             for line in p.read_text("utf-8").splitlines()]
+    assert [r["article"]["id"] for r in lines] == [f"{n:03d}" for n in range(10)]
+    for record in lines:
+        assert json.loads((files / f"{record['article']['id']}.json").read_text()) == record
+    assert [r["article"]["id"] for _, r in iter_records(shards)] == [f"{n:03d}" for n in range(10)]
+    assert invoke("validate", shards).exit_code == 0
+    rerun = invoke(corpus, "-o", shards, "--workers", "1", "--format", "jsonl", *FAST)
+    assert "10 unchanged" in rerun.stderr
+    assert [json.loads(line) for p in sorted(shards.glob("*.jsonl"))
+            for line in p.read_text("utf-8").splitlines()] == lines
+
+
+def test_validate_names_file_and_line_in_a_shard(tmp_path):
+    corpus = seeds_jsonl(tmp_path, copies=1)
+    out = tmp_path / "out"
+    invoke(corpus, "-o", out, "--workers", "1", "--format", "jsonl", *FAST)
+    shard = out / "shard-00000.jsonl"
+    lines = shard.read_text("utf-8").splitlines(keepends=True)
+    record = json.loads(lines[2])
+    record["annotations"][0]["start"] += 1
+    lines[2] = json.dumps(record) + "\n"
+    shard.write_text("".join(lines), "utf-8")
+    result = invoke("validate", out)
+    assert result.exit_code == 1
+    assert result.stdout.startswith(f"{shard}:3: /annotations/0: ")
+
+
+# Workers and Dask give the same bytes
+
+@pytest.mark.slow
+def test_two_workers_and_dask_local_write_the_same_bytes_as_one_process(tmp_path):
+    corpus = seeds_jsonl(tmp_path)
+    outputs = {}
+    for name, options in {"one": ("--workers", "1"), "two": ("--workers", "2"),
+                          "dask": ("--workers", "2", "--scheduler", "local")}.items():
+        out = tmp_path / name
+        result = invoke(corpus, "-o", out, "--batch-size", "3", *options, "-q")
+        assert result.exit_code == 0, (name, result.output)
+        outputs[name] = tree(out)
+    assert len(outputs["one"]) == 11
+    assert outputs["two"] == outputs["one"]
+    assert outputs["dask"] == outputs["one"]
+
+
+# Faults in workers
+
+@pytest.mark.slow
+def test_a_dying_worker_costs_only_its_article(tmp_path):
+    killer = plugin(tmp_path, "    def annotate(self, article, doc):\n"
+                              "        if article.id == '003':\n"
+                              "            os.kill(os.getpid(), signal.SIGKILL)\n"
+                              "        return []\n", "killer")
+    out = tmp_path / "out"
+    result = invoke(seeds_jsonl(tmp_path), "-o", out, "--plugin", killer, "--workers", "2",
+                    "--batch-size", "2", *FAST)
+    assert result.exit_code == 1
+    [line] = [x for x in result.stderr.splitlines() if x.startswith("error:")]
+    assert line.endswith(":4: worker process died (exit code -9); it was replaced")
+    assert sorted(p.stem for p in out.glob("*.json")) == [
+        f"{n:03d}" for n in range(10) if n != 3]
+
+
+@pytest.mark.slow
+def test_a_stuck_worker_is_replaced_and_costs_only_its_article(tmp_path, monkeypatch):
+    monkeypatch.setattr(annotator.run.pool, "WATCHDOG_GRACE", 2.0)
+    stuck = plugin(tmp_path, "    def annotate(self, article, doc):\n"
+                             "        if article.id == '001':\n"
+                             "            signal.pthread_sigmask(signal.SIG_BLOCK, [14])\n"
+                             "            time.sleep(600)\n"
+                             "        return []\n", "stuck")
+    out = tmp_path / "out"
+    started = time.monotonic()
+    result = invoke(seeds_jsonl(tmp_path, copies=1), "-o", out, "--plugin", stuck,
+                    "--workers", "2", "--batch-size", "2", "--annotator-timeout", "1", *FAST)
+    assert time.monotonic() - started < 120
+    assert result.exit_code == 1
+    [line] = [x for x in result.stderr.splitlines() if x.startswith("error:")]
+    assert line.endswith(":2: worker stopped responding for 8 s; it was replaced")
+    assert sorted(p.stem for p in out.glob("*.json")) == ["000", "002", "003", "004"]
+
+
+@pytest.mark.slow
+def test_ctrl_c_keeps_finished_records_leaves_no_temporary_files_and_exits_130(tmp_path):
+    slow = plugin(tmp_path, "    def annotate(self, article, doc):\n"
+                            "        time.sleep(0.5)\n"
+                            "        return []\n", "slow")
+    out = tmp_path / "out"
+    corpus = seeds_jsonl(tmp_path, copies=20)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "annotator.cli", str(corpus), "-o", str(out), "--plugin",
+         str(slow), "--batch-size", "1", "--workers", "1", *FAST],
+        stderr=subprocess.PIPE, text=True,
+    )
+    deadline = time.monotonic() + 120
+    while len(list(out.glob("*.json"))) < 3 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130, stderr
+    written = len(list(out.glob("*.json")))
+    assert f"interrupted: {written} article(s) written" in stderr
+    assert "Traceback" not in stderr
+    assert sorted(p.name for p in out.iterdir() if p.name.startswith(".")) == []
+    assert invoke("validate", out).exit_code == 0
+    assert os.path.exists(out / "_summary.tsv")
