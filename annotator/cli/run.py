@@ -78,8 +78,8 @@ def setting(config: dict[str, Any], key: str, kind: type, minimum: float) -> Any
 def run(
     paths: tuple[str, ...], output: Path, model: str | None, plugin_files: tuple[str, ...],
     only: str | None, disable: str | None, lexicons: tuple[Path, ...], config_path: Path | None,
-    text_column: str | None, batch_size: int, workers: int | None, scheduler: str | None, output_format: str,
-    force: bool, annotator_timeout: float | None, quiet: bool,
+    text_column: str | None, batch_size: int, workers: int | None, scheduler: str | None,
+    output_format: str, force: bool, annotator_timeout: float | None, quiet: bool,
 ) -> None:
     """Annotate PATHS (.txt, .md, .jsonl, .html, .csv, .tsv files, folders, or - for stdin).
 
