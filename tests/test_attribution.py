@@ -12,9 +12,11 @@ from annotator_plugins.attribution import (
     inflections,
     load_lexicon,
 )
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
-from annotator import Article, ConfigError
+from annotator import Article, ConfigError, find_quotes
 from annotator.pipeline import annotation_record
 
 from .conftest import GOLD, SEEDS
@@ -34,8 +36,15 @@ def annotate(nlp: Any, text: str, annotator: Attribution) -> list[dict[str, Any]
 
 
 def cues(records: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    """Cue attributes by cue text."""
-    return {r["text"]: r["attributes"] for r in records if r["label"] == "cue"}
+    """Cue attributes by cue text (continuation cues left out)."""
+    return {r["text"]: r["attributes"] for r in records
+            if r["label"] == "cue" and not r["attributes"]["continuation"]}
+
+
+def triples(records: list[dict[str, Any]]) -> list[tuple[str, str | None, str | None, bool]]:
+    """(cue, speaker name, content, continuation) of every cue, in document order."""
+    return [(r["text"], r["attributes"]["source_name"], name(r["attributes"]["content"]),
+             r["attributes"]["continuation"]) for r in records if r["label"] == "cue"]
 
 
 def labelled(records: list[dict[str, Any]], label: str) -> list[str]:
@@ -133,7 +142,7 @@ def test_blank_pipeline_does_not_take_nouns_or_so_called_for_cues(blank_nlp, att
 def test_blank_pipeline_pairs_a_quote_before_the_cue(blank_nlp, attribution):
     found = cues(annotate(blank_nlp, "“We are ready to talk,” Zelensky said.", attribution))
     assert found["said"]["quote_type"] == "direct"
-    assert found["said"]["content"]["text"] == "We are ready to talk,"
+    assert found["said"]["content"]["text"] == "“We are ready to talk,”"
 
 
 # ---- cue spans
@@ -229,7 +238,7 @@ def test_said_after_the_quote_pairs_source_and_direct_content(trained_nlp, attri
     found = cues(annotate(trained_nlp, "“We are ready to talk,” Zelensky said on Sunday.",
                           attribution))["said"]
     assert name(found["source"]) == "Zelensky"
-    assert found["content"]["text"] == "We are ready to talk,"
+    assert found["content"]["text"] == "“We are ready to talk,”"
     assert found["quote_type"] == "direct"
 
 
@@ -243,7 +252,7 @@ def test_said_after_the_quote_pairs_source_and_direct_content(trained_nlp, attri
 )
 def test_colon_dash_and_guillemet_quotes_after_the_cue(trained_nlp, attribution, text):
     found = cues(annotate(trained_nlp, text, attribution))["told"]
-    assert found["content"]["text"].startswith("Nothing will prevent us")
+    assert found["content"]["text"][1:].startswith("Nothing will prevent us")
     assert found["quote_type"] == "direct"
 
 
@@ -252,7 +261,7 @@ def test_doubled_apostrophe_quotes_pair_and_hide_their_cues(trained_nlp, attribu
     records = annotate(trained_nlp, text, attribution)
     found = cues(records)
     assert list(found) == ["said"] and len(records) == 1
-    assert found["said"]["content"]["text"] == "I said we would win this race, and we will,"
+    assert found["said"]["content"]["text"] == "''I said we would win this race, and we will,''"
     assert found["said"]["source_name"] == "Biden"
 
 
@@ -294,7 +303,7 @@ def test_inverted_said_takes_the_speaker_after_it(trained_nlp, attribution):
     text = "“The risk,” said Edward Leamer, an economist at UCLA, “is big.”"
     found = cues(annotate(trained_nlp, text, attribution))["said"]
     assert found["source_name"] == "Edward Leamer"
-    assert (found["content"]["text"], found["quote_type"]) == ("The risk,", "direct")
+    assert (found["content"]["text"], found["quote_type"]) == ("“The risk,”", "direct")
 
 
 def test_verb_conjoined_to_a_passive_shares_its_subject(trained_nlp, attribution):
@@ -323,6 +332,222 @@ def test_agentless_cue_has_no_source(trained_nlp, attribution):
     found = cues(annotate(trained_nlp, "It is said that the Kremlin approved the plan.",
                           attribution))
     assert all(c["has_source"] is False and c["source"] is None for c in found.values())
+
+
+# ---- quotes and turns (issue 17): every quote attributed once, with its marks
+
+
+@pytest.mark.parametrize(
+    ("text", "cue", "speaker", "content"),
+    [
+        ("“Nobody leaves this room!” bellowed the harbour master.", None, None, None),
+        ("“Nobody leaves this room!” shouted the harbour master.", "shouted",
+         "the harbour master", "“Nobody leaves this room!”"),
+        ("“Nobody leaves this room!” the harbour master said.", "said", "the harbour master",
+         "“Nobody leaves this room!”"),
+        ('"Is the ferry late again?" asked Priya Natarajan.', "asked", "Priya Natarajan",
+         '"Is the ferry late again?"'),
+        ("“Never again,” she said.", "said", "she", "“Never again,”"),
+    ],
+)
+def test_exclamations_and_questions_before_the_cue_are_its_content(
+    trained_nlp, attribution, text, cue, speaker, content
+):
+    found = cues(annotate(trained_nlp, text, attribution))
+    if cue is None:  # "bellow" is not in the lexicon: no cue, and no other word taken for one
+        assert found == {}
+        return
+    assert (found[cue]["source_name"], name(found[cue]["content"]),
+            found[cue]["quote_type"]) == (speaker, content, "direct")
+
+
+def test_the_next_quoted_sentence_continues_the_speakers_turn(trained_nlp, attribution):
+    text = ("“The tram line is finished,” the transport minister said on Friday. "
+            "“We open it to passengers in March.”")
+    assert triples(annotate(trained_nlp, text, attribution)) == [
+        ("said", "the transport minister", "“The tram line is finished,”", False),
+        ("said", "the transport minister", "“We open it to passengers in March.”", True),
+    ]
+
+
+def test_quoted_paragraphs_continue_the_turn_until_another_voice(trained_nlp, attribution):
+    text = ("Coach Ilse Brandt was blunt after the loss.\n\n"
+            "“We defended like strangers,” Brandt said. “Nobody talked.\n\n"
+            "“That has to change by Sunday.”\n\n"
+            "The club's owner was less worried. “One bad night,” he said.")
+    found = triples(annotate(trained_nlp, text, attribution))
+    brandt = [(content, cont) for cue, speaker, content, cont in found if speaker == "Brandt"]
+    assert brandt == [("“We defended like strangers,”", False),
+                      ("“Nobody talked.", True),
+                      ("“That has to change by Sunday.”", True)]
+    assert [(cue, content, cont) for cue, _, content, cont in found[3:]] == [
+        ("said", "“One bad night,”", False)]
+
+
+def test_a_pronoun_after_a_quote_refers_to_the_last_speaker(trained_nlp, attribution):
+    text = "“We found nothing,” the inspector said. “Not a single crack,” she added."
+    assert [speaker for _, speaker, _, _ in triples(annotate(trained_nlp, text, attribution))] == [
+        "the inspector", "the inspector"]
+
+
+def test_a_sentence_between_two_quotes_ends_the_turn(trained_nlp, attribution):
+    text = ("“We will appeal,” the lawyer said. The judge did not look up. "
+            "“The ruling stands.”")
+    found = triples(annotate(trained_nlp, text, attribution))
+    assert found == [("said", "the lawyer", "“We will appeal,”", False)]
+
+
+def test_a_quote_ending_a_paragraph_is_not_the_next_paragraphs_content(
+    trained_nlp, attribution
+):
+    text = ("“Not one of us gave up,” the captain said. “Not for one minute of the game.”\n\n"
+            "Fans call him the quiet giant of the league.")
+    assert triples(annotate(trained_nlp, text, attribution)) == [
+        ("said", "the captain", "“Not one of us gave up,”", False),
+        ("said", "the captain", "“Not for one minute of the game.”", True),
+        ("call", "Fans", "him the quiet giant of the league", False),
+    ]
+
+
+def test_one_quote_is_the_content_of_one_cue_only(trained_nlp, attribution):
+    text = ("The engineer told the inquiry:\n"
+            "“The bolts were never tightened,” her assistant added.")
+    records = annotate(trained_nlp, text, attribution)
+    owners = [r["text"] for r in records if r["label"] == "cue" and r["attributes"]["content"]
+              and r["attributes"]["content"]["text"] == "“The bolts were never tightened,”"]
+    assert owners == ["added"]
+
+
+def test_a_quote_resumed_after_an_interposed_phrase_keeps_its_speaker(trained_nlp, attribution):
+    text = "“Once the tide turned,” the skipper said, shaking her head, “the mast went.”"
+    assert triples(annotate(trained_nlp, text, attribution)) == [
+        ("said", "the skipper", "“Once the tide turned,”", False),
+        ("said", "the skipper", "“the mast went.”", True),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "content"),
+    [
+        ("Cities cannot wait for the next budget. – Amara Osei", "Amara Osei",
+         "Cities cannot wait for the next budget."),
+        ("“Rent is a wage issue, not a housing issue.”\n—Dana Whitfield, tenant organiser",
+         "Dana Whitfield", "“Rent is a wage issue, not a housing issue.”"),
+        ("Every ferry must run on time. - Tomas Lindqvist", "Tomas Lindqvist",
+         "Every ferry must run on time."),
+    ],
+)
+def test_a_dash_and_a_name_after_the_words_attribute_them(
+    trained_nlp, blank_nlp, attribution, text, speaker, content
+):
+    for nlp in (trained_nlp, blank_nlp):
+        [(cue, found_speaker, found_content, continuation)] = triples(
+            annotate(nlp, text, attribution))
+        assert (found_speaker, found_content, continuation) == (speaker, content, False)
+        assert cue in ("–", "—", "-")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["The vote was close. – Marsh won the seat.", "Prices rose 3 percent - Reuters",
+     "- Anna Berg\n- Jonas Berg"],
+)
+def test_a_dash_that_credits_no_words_is_not_a_cue(trained_nlp, attribution, text):
+    assert not [r for r in annotate(trained_nlp, text, attribution) if r["text"] in "–-"]
+
+
+@pytest.mark.parametrize(
+    ("text", "cue", "speaker", "content"),
+    [
+        ("The senator's statement that the port would close worried traders.", "statement",
+         "The senator", "that the port would close"),
+        ("Nobody believed the mayor's claim that crime had halved.", "claim", "the mayor",
+         "that crime had halved"),
+    ],
+)
+def test_speech_act_nouns_take_the_possessor_as_speaker(trained_nlp, attribution, text, cue,
+                                                        speaker, content):
+    found = cues(annotate(trained_nlp, text, attribution))[cue]
+    assert name(found["source"]) == speaker and found["source_name"] == speaker
+    assert name(found["content"]).startswith(content)
+
+
+def test_a_statement_without_a_clause_is_not_a_cue(trained_nlp, attribution):
+    text = "The ministry issued a statement on Monday."
+    assert "statement" not in cues(annotate(trained_nlp, text, attribution))
+
+
+@pytest.mark.parametrize(
+    "text", ['She said, "We love it."', "She said: “We love it.”", "She said “we love it.”"]
+)
+def test_a_quote_after_the_cue_is_direct(trained_nlp, attribution, text):
+    found = cues(annotate(trained_nlp, text, attribution))["said"]
+    assert found["quote_type"] == "direct"
+    assert name(found["content"]).lower() in ('"we love it."', "“we love it.”")
+
+
+def test_a_quoted_object_that_is_not_introduced_is_not_direct(trained_nlp, attribution):
+    text = "Oduya called the levy “a tax on every family that still drives to work.”"
+    found = cues(annotate(trained_nlp, text, attribution))["called"]
+    assert found["quote_type"] != "direct"
+
+
+@pytest.mark.parametrize(
+    ("text", "cue", "quoted"),
+    [
+        ('He claims that his favourite film is "Heat".', "claims", ['"Heat"']),
+        ("She said her best-loved novel is “The Left Hand of Darkness” by a mile.", "said",
+         ["“The Left Hand of Darkness”"]),
+    ],
+)
+def test_titles_inside_a_reported_clause_belong_to_the_clause(trained_nlp, attribution, text,
+                                                             cue, quoted):
+    found = cues(annotate(trained_nlp, text, attribution))[cue]
+    assert found["quote_type"] == "mixed"
+    assert [q["text"] for q in found["quoted"]] == quoted
+    assert quoted[0] in found["content"]["text"]
+
+
+def test_belief_verbs_and_settings_report_no_words(trained_nlp, attribution):
+    text = ("The baker explained from a stool by the oven. “Flour is cheap,” she said. "
+            "The forecast, perhaps seeming too gloomy, was ignored.")
+    assert triples(annotate(trained_nlp, text, attribution)) == [
+        ("said", "she", "“Flour is cheap,”", False)]
+    assert cues(annotate(trained_nlp, "“Flour is cheap,” the baker thinks.", attribution)) == {}
+
+
+def test_summary_counts_continuations_apart(trained_nlp, attribution):
+    text = "“The line is open,” the minister said. “Trains run hourly.”"
+    summary = attribution.summarize(annotate(trained_nlp, text, attribution))
+    assert (summary["stances"]["neutral"], summary["continuations"]) == (1, 1)
+
+
+PIECES = [
+    "“The bridge is safe,” the engineer said.", "“Is it?”", "She said: “Yes.”",
+    "He called it a “scandal”.", "“Once,” Ruiz said, “and never again.”", "Trains – Ana Lee",
+    "The plan is dead. – Ana Lee", "\n\n", "\r\n", "😀", "e\u0301", '"Go home," they told him.',
+    "Officials said the “review” would end.", "“Unfinished", "words.”", "Nobody answered.",
+]
+
+
+@settings(deadline=None, max_examples=40,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(PIECES), min_size=1, max_size=10).map(" ".join))
+def test_contents_never_cut_a_quote_and_each_quote_has_one_owner(trained_nlp, attribution, text):
+    records = [r for r in annotate(trained_nlp, text, attribution) if r["label"] == "cue"]
+    quotes = find_quotes(text)
+    owners: dict[int, int] = {}
+    for record in records:
+        content = record["attributes"]["content"]
+        if content is None:
+            continue
+        for quote in quotes:
+            cut = content["start"] < quote.start < content["end"] < quote.end or (
+                quote.start < content["start"] < quote.end < content["end"])
+            assert not cut, (content, quote)
+        if record["attributes"]["quote_type"] == "direct":
+            owners[content["start"]] = owners.get(content["start"], 0) + 1
+    assert all(count == 1 for count in owners.values())
 
 
 # ---- hedges and vague sources

@@ -20,6 +20,7 @@ from .gold_format import GoldFormat
 from .labelstudio import LabelStudioFormat
 from .newsmtsc import NewsmtscFormat
 from .ptc import PtcFormat
+from .quotes import QuotesFormat
 from .sentences import SentencesFormat
 from .vader import VaderFormat
 from .w3c import W3CFormat
@@ -27,8 +28,8 @@ from .w3c import W3CFormat
 GOLD_FORMATS: dict[str, GoldFormat] = {
     f.name: f
     for f in (
-        BratFormat(), PtcFormat(), W3CFormat(), SentencesFormat(), NewsmtscFormat(),
-        VaderFormat(), LabelStudioFormat(),
+        BratFormat(), PtcFormat(), W3CFormat(), SentencesFormat(), QuotesFormat(),
+        NewsmtscFormat(), VaderFormat(), LabelStudioFormat(),
     )
 }
 FORMATS = tuple(GOLD_FORMATS)

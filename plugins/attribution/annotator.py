@@ -16,11 +16,13 @@ from annotator import (
     sub_span,
 )
 
-from .cue import Cue, CueFinder
+from .content import quoted_parts
+from .cue import Cue
 from .document import DocAnalysis
+from .finder import CueFinder
 from .hedge import hedge_annotations, vague_source_annotations
 from .lexicon import BUILTIN_LEXICON, STANCES, load_lexicon
-from .speaker import speaker_name
+from .speaker import SPEAKER_PRONOUNS, speaker_name
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -32,7 +34,7 @@ class Attribution(Annotator):
     """Reporting cues with stance, speaker and content; hedges; vague sources."""
 
     name = "attribution"
-    version = "1.0.0"
+    version = "1.1.0"
     requires = ()
     attributes_schema = load_schema("attributes/attribution.json")
     default_settings = {
@@ -59,26 +61,37 @@ class Attribution(Annotator):
         text = article.text
         analysis = DocAnalysis(doc, text, find_quotes(text))
         cues = CueFinder(self.lexicon, analysis, self.settings["skip_cues_in_quotes"]).find()
+        previous: tuple[int, int] | None = None  # the last speaker, as resolved
         for cue in cues:
-            yield self._cue_annotation(cue, analysis)
+            annotation = self._cue_annotation(cue, analysis, previous)
+            speaker = annotation.attributes["source_resolved"] or annotation.attributes["source"]
+            if speaker is not None and speaker["text"].lower() not in SPEAKER_PRONOUNS:
+                previous = speaker["start"], speaker["end"]
+            yield annotation
         if self.settings["hedges"]:
             yield from hedge_annotations(self.lexicon, text, analysis)
         yield from vague_source_annotations(self.lexicon, cues, analysis)
 
-    def _cue_annotation(self, cue: Cue, analysis: DocAnalysis) -> Annotation:
+    def _cue_annotation(
+        self, cue: Cue, analysis: DocAnalysis, previous: tuple[int, int] | None
+    ) -> Annotation:
         text = analysis.text
         source = sub_span(text, *cue.source) if cue.source else None
         resolved = None
         name = None
         if cue.source_head is not None:
-            named, resolved_span = speaker_name(analysis, cue.source, cue.source_head)
+            named, resolved_span = speaker_name(
+                analysis, cue.source, cue.source_head, previous
+            )
             if resolved_span and self.settings["resolve_sources"]:
                 resolved = sub_span(text, *resolved_span)
                 name = text[resolved_span[0] : resolved_span[1]]
             else:
                 name = named
-        elif source is not None:
-            name = source["text"]
+        if name is None and source is not None:
+            name = source["text"]  # an unresolved pronoun or description, as written
+        content = sub_span(text, *cue.content) if cue.content else None
+        quoted = quoted_parts(analysis, cue.content) if cue.quote_type == "mixed" else []
         attributes = {
             "stance": cue.stance,
             "entry": cue.entry.key,
@@ -88,21 +101,26 @@ class Attribution(Annotator):
             "source": source,
             "source_resolved": resolved,
             "source_name": name,
-            "content": sub_span(text, *cue.content) if cue.content else None,
+            "content": content,
             "quote_type": cue.quote_type,
+            "quoted": [sub_span(text, q.start, q.end) for q in quoted],
+            "continuation": cue.continuation,
             "has_source": source is not None,
         }
         return Annotation("cue", cue.start, cue.end, attributes=attributes)
 
     def summarize(self, annotations: list[dict[str, Any]]) -> dict[str, Any]:
-        """Counts by label, cues by stance, and the share of cues with a known source."""
+        """Counts by label, cues by stance, and the share of cues with a known source;
+        continuation cues count only as ``continuations``, not again by stance."""
         summary = super().summarize(annotations)
-        cues = [a for a in annotations if a["label"] == "cue"]
+        every_cue = [a for a in annotations if a["label"] == "cue"]
+        cues = [a for a in every_cue if not a["attributes"]["continuation"]]
         stances = {stance: 0 for stance in STANCES}
         for cue in cues:
             stances[cue["attributes"]["stance"]] += 1
         summary["stances"] = stances
         sourced = sum(cue["attributes"]["has_source"] for cue in cues)
         summary["sourced_share"] = round(sourced / len(cues), 4) if cues else None
+        summary["continuations"] = len(every_cue) - len(cues)
         return summary
 

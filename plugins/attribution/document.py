@@ -15,10 +15,37 @@ if TYPE_CHECKING:
 PERSON_LABELS = frozenset({"PERSON"})
 GROUP_LABELS = frozenset({"ORG", "NORP", "GPE"})
 SHORT_QUOTE_WORDS = 4
-SPEAKER_GAP = re.compile(r"[\s,—–-]*(?:(?:[A-Z][\w’'.-]*\s*){1,4}|(?:he|she|they|we|I)\s+)")
+# between a quote and its cue, the speaker: a name, a pronoun or a short description
+SPEAKER_GAP = re.compile(
+    r"[\s,—–-]*(?:(?:[A-Z][\w’'.-]*\s*){1,4}|(?:he|she|they|we|I)\s+"
+    r"|(?:the|a|an|his|her|their|our|its)\s+(?:[\w’'.-]+\s+){1,3})"
+)
 NEARBY_QUOTE_CHARS = 60
-# "said", "told reporters on Sunday:", "said in a statement," then the quote
-CUE_TO_QUOTE_GAP = re.compile(r"(?:\s+[\w’'.-]+){0,6}[\s,:—–-]*")
+# between a cue and the quote it introduces: nothing, "that", or a few words ending in
+# punctuation ("said", "told reporters on Sunday:", "said in a statement,")
+OPEN_GAP = re.compile(r"\s*(?:that\s+|(?:[\w’'.-]+\s+){0,6}[\w’'.-]*[,:—–-]\s*|[,:—–-]\s*)?")
+# between a quote and the cue after it
+CLOSE_GAP = re.compile(r"[\s,—–-]*")
+SPEECH_ENDINGS = (",", "!", "?", "…")
+SENTENCE_OPENERS = ".!?:;…”\"»’'—–-("
+TITLE_SMALL_WORDS = frozenset("a an and the of in on at to for with by or from as".split())
+
+
+def outermost(quotes: list[Quote]) -> list[Quote]:
+    """The quotations not nested in another (``quotes`` sorted by start, longest first)."""
+    found: list[Quote] = []
+    for quote in quotes:
+        if not found or quote.start >= found[-1].end:
+            found.append(quote)
+    return found
+
+
+def is_title(words: list[str]) -> bool:
+    """Every word capitalised but the small ones, and no closing punctuation: a title
+    ("The Left Hand of Darkness"), not a quoted sentence."""
+    return all(w[:1].isupper() or w.lower() in TITLE_SMALL_WORDS for w in words) and (
+        words[-1][-1:].isalnum()
+    )
 
 
 class DocAnalysis:
@@ -33,51 +60,120 @@ class DocAnalysis:
         self.has_lemma = doc.has_annotation("LEMMA")
         self.has_ner = doc.has_annotation("ENT_IOB")
         self.quote_starts = [q.content_start for q in quotes]
+        self.top_quotes = outermost(quotes)
+        self.top_starts = [q.content_start for q in self.top_quotes]
         self._mentions: list[tuple[int, Span, bool]] | None = None
 
     def in_quote(self, offset: int) -> bool:
-        """Inside the content of a direct quotation that is longer than a scare quote."""
+        """Inside the content of a quotation of speech (not a scare quote or a title)."""
         index = bisect_right(self.quote_starts, offset)
         for quote in reversed(self.quotes[:index]):
-            if quote.content_start <= offset < quote.content_end and not self.is_short(quote):
+            if quote.content_start <= offset < quote.content_end and self.is_speech(quote):
                 return True
             if quote.end < offset - 2000:
                 break
         return False
 
-    def is_short(self, quote: Quote) -> bool:
-        return len(self.text[quote.content_start : quote.content_end].split()) <= SHORT_QUOTE_WORDS
+    def inner(self, quote: Quote) -> str:
+        return self.text[quote.content_start : quote.content_end]
+
+    def is_speech(self, quote: Quote) -> bool:
+        """Quoted speech rather than a scare quote or a title: more than a few words (not
+        all capitalised, as a title's are), or a few words that open their sentence and end
+        in , ! ? … or a full stop that ends the sentence ("“Never,” she said", "“Never.”")."""
+        inner = self.inner(quote).strip()
+        words = inner.split()
+        if len(words) > SHORT_QUOTE_WORDS:
+            return not is_title(words)
+        if not words or not self.opens_sentence(quote):
+            return False
+        return inner[-1] in SPEECH_ENDINGS or inner[-1] == "." and self.closes_sentence(quote)
+
+    def opens_sentence(self, quote: Quote) -> bool:
+        """Only a sentence end, a colon, a dash or a closing quote mark (or nothing) comes
+        before the quote in its paragraph."""
+        before = self.text[self.paragraph_start(quote.start) : quote.start].rstrip()
+        return not before or before[-1] in SENTENCE_OPENERS
+
+    def closes_sentence(self, quote: Quote) -> bool:
+        """The sentence ends with the quote: sentence punctuation inside or right after the
+        closing mark, then the end of the paragraph or a new sentence."""
+        after = self.text[quote.end : quote.end + 80].split("\n", 1)[0]
+        rest = after.lstrip(".!?…")
+        if not rest.strip():
+            return True
+        ended = len(rest) < len(after) or self.inner(quote).rstrip()[-1:] in ".!?…"
+        return ended and rest[:1].isspace() and (
+            rest.lstrip()[:1].isupper() or rest.lstrip()[:1] in "“\"«‘'("
+        )
+
+    def paragraph_start(self, offset: int) -> int:
+        return self.text.rfind("\n", 0, offset) + 1
+
+    def same_paragraph(self, start: int, end: int) -> bool:
+        return "\n" not in self.text[start:end]
 
     def quote_before(self, offset: int, skip: tuple[int, int] | None) -> Quote | None:
-        """A long direct quote ending just before ``offset`` (only commas, spaces or the
-        source span between them): “…,” Zelensky said."""
-        index = bisect_right(self.quote_starts, offset)
-        for quote in reversed(self.quotes[max(0, index - 4) : index]):
-            trailing_comma = self.text[quote.content_start : quote.content_end].endswith(",")
-            if quote.end > offset or self.is_short(quote) and not trailing_comma:
+        """The quote a cue at ``offset`` closes: “…,” Zelensky said; “…!” shouted the mayor.
+
+        Only spaces, commas, dashes or the speaker (``skip``) lie between them, in one
+        paragraph; the quote opens its sentence (or is a long quote ending in a comma) and
+        does not end with a full stop, which would end the sentence before the cue.
+        """
+        index = bisect_right(self.top_starts, offset)
+        for quote in reversed(self.top_quotes[max(0, index - 4) : index]):
+            if quote.end > offset:
+                continue
+            inner = self.inner(quote).rstrip()
+            if inner.endswith(".") or not (self.opens_sentence(quote) or (
+                inner.endswith(",") and self.is_speech(quote)
+            )):
                 continue
             gap = self.text[quote.end : offset]
             if skip and quote.end <= skip[0] and skip[1] <= offset:
                 gap = self.text[quote.end : skip[0]] + self.text[skip[1] : offset]
-            if len(gap) <= NEARBY_QUOTE_CHARS and (
-                re.fullmatch(r"[\s,—–-]*", gap) or skip is None and SPEAKER_GAP.fullmatch(gap)
+            if len(gap) <= NEARBY_QUOTE_CHARS and "\n" not in gap and (
+                CLOSE_GAP.fullmatch(gap) or skip is None and SPEAKER_GAP.fullmatch(gap)
             ):
                 return quote
         return None
 
     def quote_after(self, offset: int) -> Quote | None:
-        """A long direct quote starting just after ``offset``: said: “…” or said, “…”."""
-        index = bisect_right(self.quote_starts, offset)
-        for quote in self.quotes[index : index + 3]:
-            if quote.start < offset or self.is_short(quote):
+        """The quote a cue ending at ``offset`` introduces: said: “…”; said, “…”; told
+        reporters on Sunday: “…”; said “…”; said that “…”.
+
+        Words between them must end in a colon, comma or dash; a line break only follows a
+        colon. A short quote needs that punctuation and must end its sentence ("She said,
+        “We love it.”"), so a scare quote or a title after the cue is never its content.
+        """
+        index = bisect_right(self.top_starts, offset)
+        for quote in self.top_quotes[index : index + 3]:
+            if quote.start < offset:
                 continue
             gap = self.text[offset : quote.start]
-            if len(gap) <= NEARBY_QUOTE_CHARS and CUE_TO_QUOTE_GAP.fullmatch(gap) and not (
-                re.search(r"[.!?]\s", gap)
+            if len(gap) > NEARBY_QUOTE_CHARS or not OPEN_GAP.fullmatch(gap) or (
+                "\n" in gap and not gap.rstrip().endswith(":")
+            ):
+                return None
+            punctuated = bool(gap.strip()) and gap.rstrip()[-1] in ",:—–-"
+            inner = self.inner(quote).split()
+            if len(inner) > SHORT_QUOTE_WORDS and not is_title(inner) or (
+                inner and punctuated and self.closes_sentence(quote)
             ):
                 return quote
-            break
+            return None
         return None
+
+    def close_quotes(self, span: tuple[int, int]) -> tuple[int, int]:
+        """``span`` widened to both marks of every quotation it cuts, within the paragraph:
+        a span never opens a quote it does not close ('that his book is “Dune”')."""
+        start, end = span
+        index = bisect_right(self.quote_starts, end)
+        for quote in self.quotes[max(0, index - 8) : index]:
+            cut = quote.start < start < quote.end or quote.start < end < quote.end
+            if cut and self.same_paragraph(min(quote.start, start), max(quote.end, end)):
+                start, end = min(start, quote.start), max(end, quote.end)
+        return start, end
 
     def mentions(self) -> list[tuple[int, Span, bool]]:
         """Named PERSON/ORG/NORP/GPE entities in order: (start char, span, is a subject)."""

@@ -36,6 +36,8 @@ def vague_source_annotations(
     """Cues whose speaker is unnamed: 'officials said', 'critics claim', 'some argue'."""
     doc = analysis.doc
     for cue in cues:
+        if cue.continuation:
+            continue
         if cue.source is not None and cue.source_head is not None:
             head = cue.source_head
             category = lexicon.vague_words.get(head.lower_) or (

@@ -14,7 +14,7 @@ BUILTIN_LEXICON = Path(__file__).parent.parent / "lexicons" / "attribution.yaml"
 LEXICON_KIND = "cue-lexicon"
 STANCES = ("neutral", "endorsing", "distancing", "discrediting")
 REQUIREMENTS = ("clause", "complement", "named_subject")
-PHRASE_ROLES = ("object", "setting", "speaker_label")
+PHRASE_ROLES = ("object", "setting", "speaker_label", "trailing_label")
 
 
 @dataclass(frozen=True)
@@ -119,9 +119,12 @@ def load_lexicon(path: Path) -> Lexicon:
     nouns: dict[str, CueEntry] = {}
     for index, raw in enumerate(data.get("nouns") or []):
         _check_entry(raw, path, "nouns", index, ("lemma", "stance", "category"))
-        preps = tuple(raw["requires"].split("|")) if raw.get("requires") else ()
+        requires = raw.get("requires")
+        clause = requires == "clause"  # "statement that ...", else the prepositions it needs
+        preps = tuple(requires.split("|")) if requires and not clause else ()
         nouns[raw["lemma"]] = CueEntry(
-            raw["lemma"], raw["stance"], raw["category"], particles=preps
+            raw["lemma"], raw["stance"], raw["category"], "clause" if clause else None,
+            particles=preps,
         )
     phrases: dict[str, list[tuple[tuple[str, ...], CueEntry]]] = {}
     for index, raw in enumerate(data.get("phrases") or []):

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from .document import DocAnalysis
 
 SPEAKER_PRONOUNS = frozenset("he she they it who him her them".split())
+PRONOUN_WINDOW = 600
 ROLE_NOUNS = frozenset(
     """president leader minister chancellor premier prime secretary spokesman spokeswoman
     spokesperson official envoy ambassador governor senator candidate chief director
@@ -21,12 +22,17 @@ ROLE_NOUNS = frozenset(
 
 
 def speaker_name(
-    a: DocAnalysis, source: tuple[int, int] | None, head: Token
+    analysis: DocAnalysis, source: tuple[int, int] | None, head: Token,
+    previous: tuple[int, int] | None = None,
 ) -> tuple[str | None, tuple[int, int] | None]:
-    """The literal speaker name, and the span a pronoun or description resolves to."""
+    """The literal speaker name, and the span a pronoun or description resolves to.
+
+    ``previous`` is the last speaker before this cue (as resolved): a pronoun nearer to it
+    than to any named person refers to it ("“…,” the inspector said. “…,” she added.").
+    """
     if source is None:
         return None, None
-    mentions = a.mentions()
+    mentions = analysis.mentions()
     inside = [
         m for _, m, _ in mentions
         if source[0] <= m.start_char < source[1] and m.label_ in ("PERSON", "ORG")
@@ -40,22 +46,78 @@ def speaker_name(
         if named:
             return None, (named[0].start_char, named[0].end_char)
     if head.lower_ in SPEAKER_PRONOUNS:
-        return None, resolve_pronoun(a, source[0], head.lower_)
+        named = resolve_pronoun(analysis, source[0], head.lower_)
+        if previous is not None and previous[1] <= source[0] and (
+            named is None or named[0] < previous[0]
+        ) and source[0] - previous[0] <= PRONOUN_WINDOW and not (
+            _subject_between(analysis, previous[1], source[0])
+        ):
+            return None, previous
+        return None, named
+    apposed = _apposed_person(analysis, source)
+    if apposed is not None:  # "the referee, Olu Adeyemi"
+        return None, apposed
     if head.pos_ in ("NOUN", "PROPN") and head.lower_ in ROLE_NOUNS | {"leader"}:
-        return None, resolve_description(a, source, head)
-    return a.text[source[0] : source[1]], None
+        return None, resolve_description(analysis, source, head)
+    if head.pos_ == "PROPN" and head.text[:1].isupper():  # a name the NER missed
+        doc, first, last = head.doc, head.i, head.i
+
+        def in_name(i: int) -> bool:
+            return 0 <= i < len(doc) and doc[i].pos_ == "PROPN" and doc[i].text[:1].isupper() and (
+                source[0] <= doc[i].idx < source[1]
+            )
+
+        while in_name(first - 1):
+            first -= 1
+        while in_name(last + 1):
+            last += 1
+        return analysis.text[doc[first].idx : doc[last].idx + len(doc[last])], None
+    return analysis.text[source[0] : source[1]], None
 
 
-def resolve_pronoun(a: DocAnalysis, before: int, pronoun: str) -> tuple[int, int] | None:
+def _subject_between(analysis: DocAnalysis, start: int, end: int) -> bool:
+    """A noun is a sentence's subject between the two offsets, outside quotes: a new
+    person may have come in ("The club's owner was less worried. “…,” he said.")."""
+    span = analysis.doc.char_span(start, end, alignment_mode="contract")
+    return span is not None and any(
+        t.dep_ in ("nsubj", "nsubjpass") and t.head.dep_ == "ROOT" and t.pos_ == "NOUN"
+        and not analysis.in_quote(t.idx) for t in span
+    )
+
+
+def _apposed_person(analysis: DocAnalysis, source: tuple[int, int]) -> tuple[int, int] | None:
+    """A person named right after a description, set off by a comma: "the referee, Olu
+    Adeyemi" (the parser often leaves the name out of the description's phrase). The name
+    is a PERSON entity, or two or more capitalised proper nouns."""
+    if not analysis.text.startswith(", ", source[1]):
+        return None
+    for start, mention, _ in analysis.mentions():
+        if start == source[1] + 2 and mention.label_ in PERSON_LABELS:
+            return mention.start_char, mention.end_char
+    first = analysis.doc.char_span(source[1] + 2, source[1] + 3, alignment_mode="expand")
+    if first is None or not analysis.has_pos:
+        return None
+    name = []
+    for token in analysis.doc[first.start : first.start + 4]:
+        if token.pos_ != "PROPN" or not token.text[:1].isupper():
+            break
+        name.append(token)
+    if len(name) < 2:
+        return None
+    return name[0].idx, name[-1].idx + len(name[-1])
+
+
+def resolve_pronoun(analysis: DocAnalysis, before: int, pronoun: str) -> tuple[int, int] | None:
     """The nearest preceding named speaker, preferring one that was a grammatical subject
     within the previous 600 characters."""
     groups = pronoun in ("it", "they", "them")
     labels = GROUP_LABELS | PERSON_LABELS if groups else PERSON_LABELS
-    candidates = [(s, m, subj) for s, m, subj in a.mentions() if s < before]
+    candidates = [(s, m, subj) for s, m, subj in analysis.mentions()
+                  if s < before and not analysis.in_quote(s)]  # names quoted are not speakers
     candidates = [c for c in candidates if c[1].label_ in labels]
     if not candidates:
         return None
-    window = before - 600
+    window = before - PRONOUN_WINDOW
     for start, mention, is_subject in reversed(candidates):
         if start < window:
             break
@@ -66,16 +128,16 @@ def resolve_pronoun(a: DocAnalysis, before: int, pronoun: str) -> tuple[int, int
 
 
 def resolve_description(
-    a: DocAnalysis, source: tuple[int, int], head: Token
+    analysis: DocAnalysis, source: tuple[int, int], head: Token
 ) -> tuple[int, int] | None:
     """'the Ukrainian leader': the nearest preceding person described with those words."""
     words = {t.lower_ for t in head.subtree if t.pos_ in ("ADJ", "NOUN", "PROPN")}
     best: tuple[float, int, Span] | None = None
-    for start, mention, _ in a.mentions():
+    for start, mention, _ in analysis.mentions():
         if start >= source[0] or mention.label_ not in PERSON_LABELS:
             continue
         context = {
-            t.lower_ for t in a.doc[max(0, mention.start - 4) : mention.start]
+            t.lower_ for t in analysis.doc[max(0, mention.start - 4) : mention.start]
         } | {t.lower_ for child in mention.root.children if child.dep_ == "appos"
              for t in child.subtree}
         score = len(words & context)

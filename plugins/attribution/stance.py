@@ -82,7 +82,7 @@ def _scare_quoted_object(analysis: DocAnalysis, cue: Cue) -> str | None:
         return None
     index = bisect_right(analysis.quote_starts, cue.end)
     nearby = [q for q in analysis.quotes[index : index + 3]
-              if q.start >= cue.end and analysis.is_short(q)]
+              if q.start >= cue.end and not analysis.is_speech(q)]
     if cue.head is None or not analysis.has_parse:
         for quote in nearby:
             gap = analysis.text[cue.end : quote.start]
