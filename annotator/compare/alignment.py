@@ -52,7 +52,7 @@ class Unit:
 
 def alignment_units(art: ComparedArticle) -> tuple[list[Unit], list[Unit]]:
     """The article's long direct quotes and its sentences (with those quotes masked out)."""
-    segments = list(art.segments())
+    segments = art.segments
 
     def context(start: int, end: int) -> tuple[int, int]:
         around = [(s, e) for s, e in segments if s < end and start < e]

@@ -76,12 +76,18 @@ class ComparedArticle:
             frozenset(ran), boilerplate, kept, words,
         )
 
+    @cached_property
+    def _by_label(self) -> dict[tuple[str, str | None], list[dict[str, Any]]]:
+        grouped: dict[tuple[str, str | None], list[dict[str, Any]]] = {}
+        for a in self.annotations:
+            grouped.setdefault((a["annotator"], None), []).append(a)
+            grouped.setdefault((a["annotator"], a["label"]), []).append(a)
+        return grouped
+
     def kept(self, annotator: str, label: str | None = None) -> list[dict[str, Any]]:
-        return [
-            a
-            for a in self.annotations
-            if a["annotator"] == annotator and (label is None or a["label"] == label)
-        ]
+        """The kept annotations of ``annotator`` (with ``label``), in record order; the list
+        is shared, not a copy."""
+        return self._by_label.get((annotator, label), [])
 
     def in_headline(self, offset: int) -> bool:
         """Whether ``offset`` is on a headline-like line: no final punctuation, mostly capitals."""
@@ -98,9 +104,13 @@ class ComparedArticle:
     def evidence(self, start: int, end: int) -> dict[str, Any]:
         return {"article": self.id, "start": start, "end": end, "text": self.text[start:end]}
 
-    def segments(self) -> Iterator[tuple[int, int]]:
+    @cached_property
+    def segments(self) -> list[tuple[int, int]]:
         """Sentence-like units: sentiment's sentences if present, else a punctuation split;
         cut at line breaks and without boilerplate lines."""
+        return list(self._segments())
+
+    def _segments(self) -> Iterator[tuple[int, int]]:
         sentences = [(a["start"], a["end"]) for a in self.kept("sentiment", "sentence")]
         if not sentences:
             sentences = []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -11,6 +12,7 @@ from .entity import Entity, EntityIndex
 from .text import (
     QUOTE_MARKS,
     ROLE_NOUNS,
+    STOPWORDS,
     TITLE_POS,
     WORD,
     overlaps,
@@ -18,7 +20,163 @@ from .text import (
 )
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Token
+    from spacy.language import Language
+    from spacy.tokens import Doc, Span, Token
+
+ROLES = "|".join(sorted(ROLE_NOUNS))
+ROLE_PHRASE = re.compile(rf"\b(?:the|its|their)\s+(?:[\w-]+\s+){{0,3}}(?:{ROLES})\b",
+                         re.IGNORECASE)
+WORDS_BEFORE = re.compile(r"(?:[\w.'’–-]+[ \t]+)+$")  # the words right before a name
+HONORIFICS = frozenset({"mr", "mrs", "ms", "dr"})
+# words that are never part of a title: where the words before a name stop being one
+NOT_TITLE = STOPWORDS | frozenset("""whether though although including like unlike since per
+    via toward towards among amid despite upon within without across behind beyond around
+    along near versus""".split())
+# words that open an appositive although they are stop words ("Romney, then governor")
+APPOSITION_OPENERS = frozenset("""a an the his her its their our my this that these those then
+    also now once""".split())
+# a comma, bracket or dash after a name, then a word that may open a noun phrase
+APPOSITION_AFTER = re.compile(r"(?:['’]s?)?[ \t]*[,(—–][ \t]*([\w'’-]+)")
+HEAD_BEFORE = re.compile(r"([a-z][\w'’-]*)[ \t]*,[ \t]*$")  # "the nominee, Mitt Romney"
+LABEL_WINDOW = 8  # words between a loaded term and the person it may be said of
+BLANK = re.compile(r"[^\n]")
+
+
+def clustered(art: ComparedArticle) -> bool:
+    """Whether the record has entity clusters (the sentiment annotator's, from a full parse)."""
+    return bool(art.kept("sentiment", "entity_mention"))
+
+
+def person_names_at(art: ComparedArticle, doc: Doc | None) -> list[tuple[int, int]]:
+    """Where the article names a person: its clusters' PERSON name mentions; without
+    clusters, the PERSON entities of ``doc`` (a full parse)."""
+    if clustered(art):
+        return [(m["start"], m["end"]) for m in art.kept("sentiment", "entity_mention")
+                if m["attributes"].get("entity_type", "PERSON") == "PERSON"
+                and m["attributes"].get("mention_kind", "name") == "name"]
+    if doc is None:
+        return []
+    return [(ent.start_char, ent.end_char) for ent in doc.ents if ent.label_ == "PERSON"]
+
+
+def title_words_before(text: str, start: int, name: int) -> list[str]:
+    """The words right before the name at ``name`` (from ``start``, on its line) back to a
+    stop word or punctuation: where a title may be ("former House Speaker")."""
+    found = WORDS_BEFORE.search(text, start, name)
+    run: list[str] = []
+    for word in reversed(found.group().split() if found else []):
+        if word.strip(".'’–-").lower() in NOT_TITLE | {""}:
+            break
+        run.append(word)
+    return run[::-1]
+
+
+def honorific_before(text: str, start: int, name: int) -> tuple[int, int] | None:
+    """Where an honorific alone ("Mr.", "Ms.") stands before a name: its title, no parse
+    needed."""
+    run = title_words_before(text, start, name)
+    if len(run) != 1 or run[0].rstrip(".").lower() not in HONORIFICS:
+        return None
+    begin = text.rindex(run[0], start, name)
+    return begin, begin + len(run[0])
+
+
+def _apposition_beside(text: str, start: int, name: tuple[int, int], end: int) -> bool:
+    """Whether a name may have an appositive: "Zelensky, the Ukrainian president" or
+    "(R-Ohio)" after it, "the Ukrainian president, Zelensky" before it."""
+    after = APPOSITION_AFTER.match(text, name[1], end)
+    if after is not None and (after.group(1).lower() in APPOSITION_OPENERS
+                              or after.group(1).lower() not in NOT_TITLE):
+        return True
+    before = HEAD_BEFORE.search(text, start, name[0])
+    return before is not None and before.group(1) not in NOT_TITLE
+
+
+def _near(a: tuple[int, int], b: tuple[int, int], text: str) -> bool:
+    """Whether at most LABEL_WINDOW words lie between two spans."""
+    gap = text[min(a[1], b[1]) : max(a[0], b[0])] if a[1] <= b[0] or b[1] <= a[0] else ""
+    return len(WORD.findall(gap)) <= LABEL_WINDOW
+
+
+def needed_sentences(art: ComparedArticle,
+                     main_spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The sentences the labeling matrix can read something in, in text order.
+
+    A sentence where a main person's name has a title before it ("Ukrainian President
+    Volodymyr Zelensky"; an honorific alone needs no parse) or may have an appositive
+    beside it; a sentence with a loaded term near a main person's name (a label said of
+    them); and sentences with a definite role phrase ("the Ukrainian leader") that shares
+    a word with one of those titles.
+    """
+    named = [(s, e) for s, e in person_names_at(art, None)
+             if overlaps(s, e, main_spans) and not art.in_headline(s)]
+    loaded = [(a["start"], a["end"]) for a in art.kept("loaded_terms")
+              if not art.in_headline(a["start"])]
+    keep: list[tuple[int, int]] = []
+    roles: list[tuple[int, int, set[str]]] = []  # sentences with role phrases, their modifiers
+    title_words: set[str] = set()
+    for start, end in art.segments:
+        needed = False
+        for s, e in named:
+            if start <= s < end:
+                run = title_words_before(art.text, start, s)
+                if run and honorific_before(art.text, start, s) is None:
+                    title_words.update(w.strip(".'’–-").lower() for w in run)
+                    needed = True
+                needed = needed or _apposition_beside(art.text, start, (s, e), end)
+        needed = needed or any(
+            start <= term[0] < end and start <= person[0] < end and _near(term, person, art.text)
+            for term in loaded for person in main_spans)
+        if needed:
+            keep.append((start, end))
+        elif phrases := list(ROLE_PHRASE.finditer(art.text, start, end)):
+            roles.append((start, end, {w.lower() for phrase in phrases
+                                       for w in WORD.findall(phrase.group())[1:-1]}))
+    title_words -= ROLE_NOUNS
+    return sorted(keep + [(start, end) for start, end, words in roles if words & title_words])
+
+
+def pieces(text: str, sentences: list[tuple[int, int]]) -> list[str]:
+    """``text`` cut into the sentences and the blanked gaps between them (spaces, line
+    breaks kept): joined again, every offset is an offset of ``text``."""
+    found = []
+    last = 0
+    for start, end in sentences:
+        found += [BLANK.sub(" ", text[last:start]), text[start:end]]
+        last = end
+    found.append(BLANK.sub(" ", text[last:]))
+    return [piece for piece in found if piece]
+
+
+def labeling_docs(articles: list[ComparedArticle], nlp: Language,
+                  spans: dict[str, dict[str, list[tuple[int, int]]]],
+                  main: list[Entity]) -> dict[str, Doc]:
+    """Parse, in one batch and without NER (the clusters name the people), the sentences
+    the labeling matrix reads in each article that has entity clusters.
+
+    Each sentence is parsed on its own, so no parse joins two of them; an article's
+    pieces are joined into one Doc whose offsets are the article's.
+    """
+    from spacy.tokens import Doc
+
+    cut: dict[str, list[str]] = {}
+    for art in articles:
+        if clustered(art):
+            main_spans = sorted(s for e in main for s in spans[art.id].get(e.key, []))
+            if sentences := needed_sentences(art, main_spans):
+                cut[art.id] = pieces(art.text, sentences)
+    disable = [name for name in ("ner",) if name in nlp.pipe_names]
+    parsed = iter(nlp.pipe((piece for found in cut.values() for piece in found),
+                           disable=disable))
+    return {art_id: Doc.from_docs([next(parsed) for _ in found], ensure_whitespace=False)
+            for art_id, found in cut.items()}
+
+
+def _parsed(doc: Doc, start: int, end: int) -> Span | None:
+    """The tokens of ``start:end`` when that part of the text was parsed (not blanked)."""
+    if not doc.text[start:end].strip():
+        return None
+    return doc.char_span(start, end, alignment_mode="expand")
 
 
 
@@ -56,7 +214,7 @@ def entity_tokens(doc: Doc, spans: list[tuple[int, int]]) -> dict[int, tuple[int
     """Token index -> the mention span it belongs to (mentions found by surname)."""
     found = {}
     for start, end in spans:
-        span = doc.char_span(start, end, alignment_mode="expand")
+        span = _parsed(doc, start, end)
         if span is not None:
             for token in span:
                 found[token.i] = (start, end)
@@ -65,13 +223,15 @@ def entity_tokens(doc: Doc, spans: list[tuple[int, int]]) -> dict[int, tuple[int
 
 def descriptors(
     art: ComparedArticle, doc: Doc | None, entity_spans: dict[str, list[tuple[int, int]]],
-    index: EntityIndex,
+    index: EntityIndex, parsed: bool = True,
 ) -> dict[str, list[Descriptor]]:
     """Titles, appositives, resolved descriptions and labels predicated of each entity.
 
     Descriptions come from the entity clusters in the record (``entity_mention``
     of kind ``description``) and, with a parse, from definite noun phrases whose
-    modifier matches the entity's own title ("the Ukrainian leader").
+    modifier matches the entity's own title ("the Ukrainian leader"). ``doc`` holds
+    the parsed sentences (None: none needed); ``parsed`` says whether the event had a
+    parser at all (without one, only the record's descriptions are read).
     """
     found: dict[str, list[Descriptor]] = defaultdict(list)
     for mention in art.kept("sentiment", "entity_mention"):
@@ -82,42 +242,74 @@ def descriptors(
                 _clean(mention["text"]), "description",
                 [art.evidence(mention["start"], mention["end"])],
             ))
-    if doc is None:
+    if not parsed:
         return found
     described = {(e["start"], e["end"]) for ds in found.values() for d in ds for e in d.evidence}
     token_entity: dict[int, str] = {}
     for key, spans in entity_spans.items():
-        for i in entity_tokens(doc, spans):
+        for i in entity_tokens(doc, spans) if doc is not None else ():
             token_entity[i] = key
     title_words: dict[str, set[str]] = defaultdict(set)
-    for ent in doc.ents:
-        if ent.label_ != "PERSON" or art.in_headline(ent.start_char) or overlaps(
-            ent.start_char, ent.end_char, art.boilerplate
-        ):
+    for start, end in person_names_at(art, doc):
+        if art.in_headline(start) or overlaps(start, end, art.boilerplate):
             continue
-        keys = {token_entity[t.i] for t in ent if t.i in token_entity}
-        if len(keys) != 1:
+        ent = _parsed(doc, start, end) if doc is not None else None
+        if ent is not None:
+            _name_descriptors(art, ent, token_entity, found, title_words)
             continue
-        key = keys.pop()
-        left = {t.i for child in ent.root.children if child.i < ent.start for t in child.subtree}
-        if (title := _contiguous_title(doc, ent.start, left)) is not None:
-            text = art.text[title[0] : title[1]]
-            found[key].append(Descriptor(text, "title", [art.evidence(*title)]))
-            title_words[key].update(w.lower() for w in WORD.findall(text))
-        for child in ent.root.children:
-            if child.dep_ == "appos" and child.i > ent.end - 1 and child.pos_ in ("NOUN", "PROPN"):
-                tokens = [t for t in child.subtree if t.sent == ent.sent]
-                start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
-                text = _clean(art.text[start:end])
-                if text:
-                    found[key].append(Descriptor(text, "appositive", [art.evidence(start, end)]))
-        head = ent.root.head
-        if ent.root.dep_ == "appos" and head.pos_ == "NOUN":
-            tokens = [t for t in head.subtree if t.i < ent.start and not t.is_punct]
-            if tokens:
-                start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
-                text = _clean(art.text[start:end])
+        # a sentence left unparsed: only an honorific alone before the name is read
+        keys = {key for key, spans in entity_spans.items() if overlaps(start, end, spans)}
+        sentence = next((s for s, e in art.segments if s <= start < e), None)
+        honorific = honorific_before(art.text, sentence, start) if sentence is not None else None
+        if honorific is not None and len(keys) == 1:
+            key = keys.pop()
+            text = art.text[honorific[0] : honorific[1]]
+            found[key].append(Descriptor(text, "title", [art.evidence(*honorific)]))
+            title_words[key].add(text.lower())
+    if doc is not None:
+        _chunk_descriptions(art, doc, described, title_words, found)
+        _labels(art, doc, token_entity, found)
+    for key, items in found.items():  # an appositive that is a label is shown as the label
+        labels = [(e["start"], e["end"]) for d in items if d.kind == "label" for e in d.evidence]
+        found[key] = [d for d in items if d.kind != "appositive"
+                      or not overlaps(d.evidence[0]["start"], d.evidence[0]["end"], labels)]
+    return found
+
+
+def _name_descriptors(art: ComparedArticle, ent: Span, token_entity: dict[int, str],
+                      found: dict[str, list[Descriptor]],
+                      title_words: dict[str, set[str]]) -> None:
+    """The title before a parsed name and the appositives beside it."""
+    keys = {token_entity[t.i] for t in ent if t.i in token_entity}
+    if len(keys) != 1:
+        return
+    key = keys.pop()
+    doc = ent.doc
+    left = {t.i for child in ent.root.children if child.i < ent.start for t in child.subtree}
+    if (title := _contiguous_title(doc, ent.start, left)) is not None:
+        text = art.text[title[0] : title[1]]
+        found[key].append(Descriptor(text, "title", [art.evidence(*title)]))
+        title_words[key].update(w.lower() for w in WORD.findall(text))
+    for child in ent.root.children:
+        if child.dep_ == "appos" and child.i > ent.end - 1 and child.pos_ in ("NOUN", "PROPN"):
+            tokens = [t for t in child.subtree if t.sent == ent.sent]
+            start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+            text = _clean(art.text[start:end])
+            if text:
                 found[key].append(Descriptor(text, "appositive", [art.evidence(start, end)]))
+    head = ent.root.head
+    if ent.root.dep_ == "appos" and head.pos_ == "NOUN":
+        tokens = [t for t in head.subtree if t.i < ent.start and not t.is_punct]
+        if tokens:
+            start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+            text = _clean(art.text[start:end])
+            found[key].append(Descriptor(text, "appositive", [art.evidence(start, end)]))
+
+
+def _chunk_descriptions(art: ComparedArticle, doc: Doc, described: set[tuple[int, int]],
+                        title_words: dict[str, set[str]],
+                        found: dict[str, list[Descriptor]]) -> None:
+    """Definite noun phrases whose modifier is a word of one person's title."""
     for chunk in doc.noun_chunks:
         root = chunk.root
         if root.pos_ != "NOUN" or chunk[0].lower_ != "the" or overlaps(
@@ -135,19 +327,19 @@ def descriptors(
             found[owners[0]].append(
                 Descriptor(text, "description", [art.evidence(chunk.start_char, chunk.end_char)])
             )
+
+
+def _labels(art: ComparedArticle, doc: Doc, token_entity: dict[int, str],
+            found: dict[str, list[Descriptor]]) -> None:
+    """Loaded terms said of a person."""
     for a in art.kept("loaded_terms"):
-        span = doc.char_span(a["start"], a["end"], alignment_mode="expand")
+        span = _parsed(doc, a["start"], a["end"])
         if span is None or art.in_headline(a["start"]):
             continue
         key = _predicated_of(span.root, token_entity)
         if key is not None:
             term = a["text"].strip(QUOTE_MARKS + " ,.;:")
             found[key].append(Descriptor(term, "label", [art.evidence(a["start"], a["end"])]))
-    for key, items in found.items():  # an appositive that is a label is shown as the label
-        labels = [(e["start"], e["end"]) for d in items if d.kind == "label" for e in d.evidence]
-        found[key] = [d for d in items if d.kind != "appositive"
-                      or not overlaps(d.evidence[0]["start"], d.evidence[0]["end"], labels)]
-    return found
 
 
 def _predicated_of(term: Token, token_entity: dict[int, str]) -> str | None:
@@ -173,7 +365,11 @@ def _predicated_of(term: Token, token_entity: dict[int, str]) -> str | None:
 
 
 def labeling_matrix(outlets: Outlets, index: EntityIndex, main: list[Entity],
-                    docs: dict[str, Doc], spans: dict[str, dict]) -> list[dict[str, Any]]:
+                    docs: dict[str, Doc], spans: dict[str, dict],
+                    parsed: bool = True) -> list[dict[str, Any]]:
+    """One row per main person: per outlet, its mentions and descriptors with evidence."""
+    found = {art.id: descriptors(art, docs.get(art.id), spans[art.id], index, parsed)
+             for articles in outlets.values() for art in articles} if main else {}
     rows = []
     for entity in main:
         cells = {}
@@ -181,10 +377,9 @@ def labeling_matrix(outlets: Outlets, index: EntityIndex, main: list[Entity],
             merged: dict[tuple[str, str], Descriptor] = {}
             mention_evidence = []
             for art in articles:
-                found = spans[art.id].get(entity.key, [])
-                mention_evidence += [art.evidence(s, e) for s, e in found]
-                found = descriptors(art, docs.get(art.id), spans[art.id], index)
-                for d in found.get(entity.key, []):
+                mention_evidence += [art.evidence(s, e)
+                                     for s, e in spans[art.id].get(entity.key, [])]
+                for d in found[art.id].get(entity.key, []):
                     slot = merged.setdefault((d.kind, d.text.lower()), Descriptor(d.text, d.kind))
                     slot.evidence += [
                         e for e in d.evidence

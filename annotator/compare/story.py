@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
@@ -10,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from .alignment import alignments
 from .article import ComparedArticle, Outlets
 from .entity import EntityIndex, main_entities, mentions, person_names
-from .labeling import labeling_matrix
+from .labeling import clustered, labeling_docs, labeling_matrix
 from .metrics import (
     attribution_rows,
     loaded_term_rows,
@@ -19,48 +18,17 @@ from .metrics import (
     sentiment_rows,
     voice_rows,
 )
-from .text import ROLE_NOUNS, WORD
 
 if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
 
 
-ROLES = "|".join(sorted(ROLE_NOUNS))
-ROLE_PHRASE = re.compile(rf"\b(?:the|its|their)\s+(?:[\w-]+\s+){{0,3}}(?:{ROLES})\b",
-                         re.IGNORECASE)
-
-
-BLANK = re.compile(r"[^\n]")
-
-
-def needed_text(art: ComparedArticle, index: EntityIndex) -> str:
-    """The article's text with only the sentences the labeling matrix reads; the rest blanked.
-
-    Kept: sentences naming a known person (by surname) and definite role phrases
-    ("the Ukrainian leader"). Blanked characters become spaces (line breaks stay), so
-    every offset of the parse is an offset of the article.
-    """
-    if not art.kept("sentiment", "entity_mention"):
-        return art.text  # no entity clusters to go by: parse it all
-    parts = []
-    last = 0
-    for start, end in art.segments():
-        sentence = art.text[start:end]
-        named = any(word[:1].isupper() and index.match(word) for word in WORD.findall(sentence))
-        if named or ROLE_PHRASE.search(sentence):
-            parts.append(BLANK.sub(" ", art.text[last:start]))
-            parts.append(sentence)
-            last = end
-    parts.append(BLANK.sub(" ", art.text[last:]))
-    return "".join(parts)
-
-
-def labeling_docs(articles: list[ComparedArticle], nlp: Language) -> dict[str, Doc]:
-    """Parse, in one batch, only what the labeling matrix needs of each article."""
-    index = EntityIndex(n for art in articles for n in person_names(art, None))
-    texts = [needed_text(art, index) for art in articles]
-    return dict(zip([a.id for a in articles], nlp.pipe(texts), strict=True))
+def full_docs(articles: list[ComparedArticle], nlp: Language) -> dict[str, Doc]:
+    """Whole parses, in one batch, of the articles without entity clusters: their people
+    come from the parse's named entities."""
+    texts = {art.id: art.text for art in articles if not clustered(art)}
+    return dict(zip(texts, nlp.pipe(texts.values()), strict=True))
 
 
 def compare_event(records: list[dict[str, Any]], nlp: Language | None = None,
@@ -82,10 +50,12 @@ def compare_event(records: list[dict[str, Any]], nlp: Language | None = None,
         outlets[art.outlet].append(art)
     outlets = dict(sorted(outlets.items()))
     parsed = nlp is not None and {"parser", "ner"} <= set(nlp.pipe_names)
-    docs = labeling_docs(articles, nlp) if parsed else {}
+    docs = full_docs(articles, nlp) if parsed else {}
     index = EntityIndex(n for art in articles for n in person_names(art, docs.get(art.id)))
     spans = {art.id: mentions(art, index) for art in articles}
     main = main_entities(index, spans, outlets)
+    if parsed and main:
+        docs.update(labeling_docs(articles, nlp, spans, main))
     rows = (loaded_term_rows(outlets) + attribution_rows(outlets) + quoted_word_rows(outlets, index)
             + sentiment_rows(outlets, index, main) + voice_rows(outlets))
     notes = []
@@ -108,6 +78,6 @@ def compare_event(records: list[dict[str, Any]], nlp: Language | None = None,
         ],
         "metrics": [row.as_json(f"m{number}") for number, row in enumerate(rows)],
         "alignments": [{"event": event, **a} for a in alignments(articles)],
-        "labeling": labeling_matrix(outlets, index, main, docs, spans),
+        "labeling": labeling_matrix(outlets, index, main, docs, spans, parsed),
         "notes": notes,
     }
