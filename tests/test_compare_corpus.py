@@ -255,6 +255,27 @@ def test_compare_command_prints_progress_and_rejects_a_bad_events_file(tmp_path:
     assert "3 outlets, 3 event(s)" in result.output
 
 
+def test_jsonl_shards_compare_as_one_file_per_article(tmp_path: Path) -> None:
+    files, shards = tmp_path / "files", tmp_path / "shards"
+    files.mkdir()
+    shards.mkdir()
+    records = corpus()
+    for found in records:
+        (files / f"{found['article']['id']}.json").write_text(json.dumps(found), "utf-8")
+    for number, part in enumerate((records[:4], records[4:])):  # an event split across shards
+        lines = "\n".join(json.dumps(found) for found in reversed(part)) + "\n"
+        (shards / f"part-{number}.jsonl").write_text(lines, "utf-8")
+    outputs = []
+    for folder in (files, shards):
+        out = tmp_path / f"out-{folder.name}"
+        result = CliRunner().invoke(cli, ["compare", str(folder), "-o", str(out),
+                                          "--model", "blank:en"])
+        assert result.exit_code == 0, result.output
+        outputs.append((out / "comparison.json").read_bytes())
+    assert outputs[0] == outputs[1]
+    assert len(json.loads(outputs[1])["articles"]) == len(records)
+
+
 def test_speakers_are_people_organisations_or_resolved_pronouns() -> None:
     text = ("Senator Mary Jones said the plan was fair. The Amendment says rights are kept. "
             "The House voted on it. The Constitution, which is old, states the rule. "

@@ -15,10 +15,10 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import __version__
+from ..records import Location, read_record_at
 from .article import boilerplate_spans, headline, reporting_text
 from .events import (
     LEAD_WORDS,
@@ -43,7 +43,7 @@ class Entry:
     """What the first pass keeps of one article."""
 
     id: str
-    location: Path
+    location: Location | str  # where to read the record again (a str: an in-memory key)
     outlet: str  # the outlet's matching key
     date: date | None
     given: str | None
@@ -87,7 +87,8 @@ def _given_event(record: dict[str, Any]) -> str | None:
     return event.strip() if isinstance(event, str) and event.strip() else None
 
 
-def plan(records: Iterable[tuple[Path, dict[str, Any]]], aliases: Mapping[str, str] | None = None,
+def plan(records: Iterable[tuple[Location | str, dict[str, Any]]],
+         aliases: Mapping[str, str] | None = None,
          overrides: Mapping[str, str] | None = None) -> Plan:
     """Read every record once and decide the outlets and events.
 
@@ -148,11 +149,6 @@ def plan(records: Iterable[tuple[Path, dict[str, Any]]], aliases: Mapping[str, s
     return Plan(names, ordered, counts)
 
 
-def read_json(path: Path) -> dict[str, Any]:
-    """A record the first pass already validated."""
-    return json.loads(path.read_bytes().decode("utf-8"))
-
-
 @dataclass
 class EventResult:
     event: Event
@@ -172,7 +168,7 @@ class EventResult:
 
 
 def compare_events(corpus: Plan, nlp: Language | None,
-                   load: Callable[[Path], dict[str, Any]] = read_json) -> Iterator[EventResult]:
+                   load: Callable[[Any], dict[str, Any]] = read_record_at) -> Iterator[EventResult]:
     """Compare one event at a time, loading only its records."""
     for event in corpus.events:
         records = [load(entry.location) for entry in event.entries]
@@ -223,11 +219,11 @@ def compare_records(records: list[dict[str, Any]], nlp: Language | None = None,
                     resamples: int = RESAMPLES) -> dict[str, Any]:
     """The whole comparison of in-memory records (for tests and small corpora)."""
     by_id = {r["article"]["id"]: r for r in records}
-    corpus = plan(((Path(i), r) for i, r in by_id.items()), aliases, overrides)
+    corpus = plan(by_id.items(), aliases, overrides)
     writer = ComparisonWriter()
     profile = ProfileBuilder(seed, resamples)
     try:
-        for result in compare_events(corpus, nlp, lambda location: by_id[str(location)]):
+        for result in compare_events(corpus, nlp, by_id.__getitem__):
             add_result(writer, profile, result)
         top = head(corpus, profile)
         writer.check_head(top)

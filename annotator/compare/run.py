@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from ..records import iter_records, record_paths
+from ..records import Location, iter_located_records, record_paths
 from ..run.output import write_atomically
 from .corpus import add_result, compare_events, head, plan
 from .output import ComparisonInvalid, ComparisonWriter
@@ -19,6 +19,19 @@ from .report import render_event, render_index
 
 if TYPE_CHECKING:
     from spacy.language import Language
+
+
+def _counting_files(records: Iterator[tuple[Location, dict[str, Any]]],
+                    advance: Callable[[int], None]) -> Iterator[tuple[Location, dict[str, Any]]]:
+    """``records`` as they come, advancing the progress bar as each file is finished."""
+    current = None
+    for location, record in records:
+        if location.path != current:
+            if current is not None:
+                advance(1)
+            current = location.path
+        yield location, record
+    advance(1)
 
 
 def run_compare(directory: Path, out_dir: Path, load_nlp: Callable[[], Language | None],
@@ -30,10 +43,10 @@ def run_compare(directory: Path, out_dir: Path, load_nlp: Callable[[], Language 
     Writes events.json, one page per event (or report.html alone for one event),
     then comparison.json and the index report.html. Progress goes to stderr.
     """
-    total = len(record_paths(directory))
-    with click.progressbar(iter_records(directory), length=total, label="Reading records",
-                           file=sys.stderr) as records:
-        corpus = plan(records, aliases, overrides)
+    with click.progressbar(length=len(record_paths(directory)), label="Reading records",
+                           file=sys.stderr) as bar:
+        corpus = plan(_counting_files(iter_located_records(directory), bar.update),
+                      aliases, overrides)
     grouping = {e.id: event.id for event in corpus.events for e in event.entries}
     write_atomically(out_dir / "events.json",
                      json.dumps(dict(sorted(grouping.items())), ensure_ascii=False, indent=2)
