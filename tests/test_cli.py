@@ -192,3 +192,32 @@ def test_jsonl_metadata_reaches_the_record_and_validates(tmp_path):
     assert (article["source"], article["event"], article["meta"]) == (
         "NYT", "budget-2024", {"desk": "politics"})
     assert invoke("validate", out).exit_code == 0
+
+
+def test_validate_checks_comparison_json_against_its_own_schema(seeds_output, tmp_path):
+    folder = tmp_path / "both"
+    shutil.copytree(seeds_output, folder)
+    (folder / "comparison.json").write_text('{"schema_version": "0"}', "utf-8")
+    result = invoke("validate", folder)
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert lines and all(line.startswith(f"{folder / 'comparison.json'}: ") for line in lines)
+    assert "6 record(s) in 6 file(s) checked, 1 invalid" in result.stderr
+
+
+def test_validate_with_workers_prints_the_same_lines_in_the_same_order(seeds_output, tmp_path):
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for n in range(40):  # more than one chunk of files
+        source = sorted(seeds_output.glob("*.json"))[n % 5]
+        record = json.loads(source.read_text("utf-8"))
+        record["article"]["id"] = f"{n:02d}"
+        if n % 7 == 0:
+            record["annotations"][0]["start"] += 1
+        (folder / f"{n:02d}.json").write_text(json.dumps(record), "utf-8")
+    one, two = invoke("validate", folder), invoke("validate", folder, "--workers", "2")
+    assert one.exit_code == two.exit_code == 1
+    assert one.stdout == two.stdout
+    assert sorted({line.split(": ")[0] for line in one.stdout.splitlines()}) == [
+        str(folder / f"{n:02d}.json") for n in range(0, 40, 7)]
+    assert "40 record(s) in 40 file(s) checked, 6 invalid" in two.stderr

@@ -123,3 +123,24 @@ def test_every_published_schema_is_a_valid_2020_12_schema_with_id_and_version():
 
 def test_record_round_trips_through_json(record):
     assert record_problems(json.loads(json.dumps(record))) == []
+
+
+def test_a_missing_end_is_reported_once(record):
+    del record["annotations"][0]["end"]
+    assert messages(record) == ["/annotations/0: 'end' is a required property"]
+
+
+def test_many_annotations_out_of_order_are_one_line_with_a_count(record):
+    record["annotations"].reverse()
+    lines = [m for m in messages(record) if "out of order" in m]
+    assert len(lines) == 1
+    assert lines[0].endswith(f"{len(record['annotations']) - 1} annotations out of order in all")
+
+
+def test_start_after_end_and_float_offsets_say_so(record):
+    first, second = record["annotations"][0], record["annotations"][1]
+    first["start"], first["end"] = first["end"], first["start"]
+    second["start"] = float(second["start"])
+    found = messages(record)
+    assert f"/annotations/0: start {first['start']} is after end {first['end']}" in found
+    assert any(m.startswith("/annotations/1: offsets must be integers") for m in found)
