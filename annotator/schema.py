@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema_rs
+import orjson
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
@@ -207,9 +208,18 @@ def record_problems(
 def parse_record(
     data: bytes, attribute_schemas: Mapping[str, Mapping[str, Any]] | None = None
 ) -> tuple[Any, list[Problem]]:
-    """One record from its bytes (a file, or a line of a shard), with its problems."""
+    """One record from its bytes (a file, or a line of a shard), with its problems.
+
+    orjson parses; the standard library parses what orjson refuses, and explains
+    malformed JSON in its words.
+    """
     try:
-        record = json.loads(data.decode("utf-8"))
+        record = orjson.loads(data)
+    except orjson.JSONDecodeError:
+        record = None
+    try:
+        if record is None:
+            record = json.loads(data.decode("utf-8"))
     except UnicodeDecodeError:
         return None, [Problem("", "not UTF-8")]
     except json.JSONDecodeError as error:

@@ -15,6 +15,8 @@ from dataclasses import asdict, dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+import orjson
+
 from ..annotation import Annotator
 from ..article import Article
 from ..errors import ConfigError
@@ -73,10 +75,20 @@ class Outcome:
 
 
 def serialize(record: dict[str, Any], output_format: str) -> str:
-    """A record as a file (indented JSON) or as one JSON line."""
-    if output_format == "jsonl":
-        return json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n"
-    return json.dumps(record, ensure_ascii=False, indent=2) + "\n"
+    """A record as a file (JSON indented by 2) or as one compact JSON line.
+
+    orjson writes it; what orjson refuses (integers past 64 bits, keys that are not
+    strings) falls back to the standard library, and text that is not valid
+    Unicode raises UnicodeEncodeError.
+    """
+    indent = output_format != "jsonl"
+    try:
+        data = orjson.dumps(record, option=orjson.OPT_INDENT_2 if indent else 0)
+    except TypeError:  # orjson.JSONEncodeError
+        text = json.dumps(record, ensure_ascii=False, allow_nan=False,
+                          indent=2 if indent else None, separators=None if indent else (",", ":"))
+        data = text.encode("utf-8")
+    return data.decode("utf-8") + "\n"
 
 
 class Engine:
@@ -144,13 +156,16 @@ class Engine:
         record = article_record(article, doc, self.annotators, self.provenance, budget)
         try:
             record = checked_record(record, self.annotators)
+            content = serialize(record, self.job.output_format)
         except InvalidRecord as error:
             return Outcome.failed(article, f"record would not validate: {error}")
+        except (UnicodeEncodeError, ValueError) as error:
+            return Outcome.failed(article, f"record cannot be written as JSON: {error}")
         counts: dict[str, int] = {a.name: 0 for a in self.annotators}
         for annotation in record["annotations"]:
             counts[annotation["annotator"]] += 1
         return Outcome(
-            article.id, article.source_path, serialize(record, self.job.output_format), counts,
+            article.id, article.source_path, content, counts,
             [(e["annotator"], e["message"]) for e in record["errors"]],
         )
 

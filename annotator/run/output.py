@@ -18,6 +18,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
+import orjson
+
 from ..article import Article
 from ..errors import AnnotatorError, ConfigError, InputError
 from .naming import record_name
@@ -172,7 +174,7 @@ class RecordFiles(Output):
     def unchanged(self, target: str, header: dict[str, Any],
                   provenance: dict[str, Any]) -> str | None:
         try:
-            record = json.loads((self.folder / target).read_bytes())
+            record = orjson.loads((self.folder / target).read_bytes())
         except (OSError, ValueError):
             return None
         return "" if _matches(record, header, provenance) else None
@@ -248,7 +250,7 @@ class ShardFiles(Output):
         try:
             self.previous_handle.seek(place[0])
             line = self.previous_handle.read(place[1]).decode("utf-8")
-            return line if _matches(json.loads(line), header, provenance) else None
+            return line if _matches(orjson.loads(line), header, provenance) else None
         except (OSError, ValueError):
             return None
 
