@@ -170,6 +170,14 @@ def main() -> None:
                   f"({verdict('memory', ratio, higher=False)})")
 
         if "fast" not in skip:
+            from annotator.pipeline import blank_english
+
+            blank = blank_english()
+            ceiling = min(_time(lambda: list(blank.pipe(sample, batch_size=BATCH)))
+                          for _ in range(options.repeat))
+            print(f"bare blank nlp.pipe (tokens and sentences, the fast mode's parse): "
+                  f"{options.articles / ceiling:.0f} articles/s")
+
             def fast(source: Path) -> Callable[[], list[str]]:
                 return lambda: [*ANNOTATE, str(source), "-o", str(work / "fast"), "--force",
                                 "--workers", "1", "--model", "blank", "--only",
