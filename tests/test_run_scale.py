@@ -145,6 +145,21 @@ def test_two_workers_and_dask_local_write_the_same_bytes_as_one_process(tmp_path
     assert outputs["dask"] == outputs["one"]
 
 
+@pytest.mark.slow
+def test_an_existing_dask_scheduler_by_address_writes_the_same_bytes(tmp_path):
+    from distributed import LocalCluster
+
+    corpus = seeds_jsonl(tmp_path, copies=1)
+    one, remote = tmp_path / "one", tmp_path / "remote"
+    assert invoke(corpus, "-o", one, "--workers", "1", "--batch-size", "2", *FAST).exit_code == 0
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
+                      dashboard_address=None) as cluster:
+        result = invoke(corpus, "-o", remote, "--scheduler", cluster.scheduler_address,
+                        "--batch-size", "2", *FAST)
+    assert result.exit_code == 0, result.output
+    assert tree(remote) == tree(one)
+
+
 # Faults in workers
 
 @pytest.mark.slow
