@@ -120,3 +120,12 @@ def test_model_option_loads_a_pipeline_by_path(trained_nlp, tmp_path):
 def test_unknown_model_is_one_clear_error():
     with pytest.raises(ModelError, match="cannot load spaCy pipeline 'no_such_pipeline'"):
         load_nlp("no_such_pipeline")
+
+
+def test_described_pipeline_is_the_loaded_one_so_reruns_can_skip_without_loading(trained_nlp):
+    from annotator.pipeline import describe_pipeline, pipeline_provenance
+
+    assert describe_pipeline() == pipeline_provenance(load_nlp())
+    assert describe_pipeline("blank") == pipeline_provenance(load_nlp("blank"))
+    with pytest.raises(ModelError, match="cannot load spaCy pipeline 'no_such_pipeline'"):
+        describe_pipeline("no_such_pipeline")
