@@ -103,7 +103,10 @@ class Annotator(Configurable):
         return {"count": len(annotations), "labels": dict(sorted(labels.items()))}
 
     def provenance(self) -> dict[str, Any]:
-        """Name, version and hashes of the settings and data files that shaped the output."""
+        """Name, version, hashes of the settings and data files that shaped the output, and
+        the ``$id`` and sha256 of the attribute schema (None when it declares none)."""
+        from .schema_catalog import schema_reference
+
         data_files = [{"name": p.name, "sha256": file_sha256(p)} for p in self.data_files]
         config = json.dumps(
             {"settings": self.settings, "data_files": data_files}, sort_keys=True, default=str
@@ -113,4 +116,5 @@ class Annotator(Configurable):
             "version": self.version,
             "config_sha256": hashlib.sha256(config.encode()).hexdigest(),
             "data_files": data_files,
+            "attributes_schema": schema_reference(self.attributes_schema),
         }

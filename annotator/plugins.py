@@ -67,6 +67,7 @@ class PluginHost(pluggy.PluginManager):
         super().__init__(ENTRY_POINT_GROUP)
         self.add_hookspecs(hookspecs)
         self.origins: dict[str, Origin] = {}
+        self.owners: dict[str, dict[str, str]] = {}  # hook name -> class name -> plugin name
 
     def origin(self, plugin_name: str) -> Origin:
         return self.origins.get(plugin_name, Origin())
@@ -178,6 +179,7 @@ def registered(manager: pluggy.PluginManager, hook_name: str, base: type[T]) -> 
     """Every class registered through ``hook_name`` by name, sorted; a duplicate is an error.
 
     Each implementation is called on its own so that a failure names its plugin.
+    A PluginHost remembers which plugin registered each name, in ``owners``.
     """
     kind = base.kind
     found: dict[str, type[T]] = {}
@@ -214,6 +216,8 @@ def registered(manager: pluggy.PluginManager, hook_name: str, base: type[T]) -> 
             raise PluginError(
                 f"plugin {plugin_name!r} failed in {hook_name}: {_describe(error)}"
             ) from error
+    if isinstance(manager, PluginHost):
+        manager.owners[hook_name] = owner
     return dict(sorted(found.items()))
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import importlib.metadata
 import sys
 import types
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
@@ -30,8 +30,8 @@ from .schema import record_problems
 if TYPE_CHECKING:
     from spacy.language import Language
 
-__all__ = ["FakeDistribution", "annotate_text", "fake_distribution", "installed_plugins",
-           "load_pipeline", "run_annotator"]
+__all__ = ["FakeDistribution", "annotate_text", "fake_distribution", "installed_annotators",
+           "installed_plugins", "load_pipeline", "run_annotator"]
 
 
 @cache
@@ -119,6 +119,12 @@ def run_annotator(
     """
     record = annotate_text(text, [annotator], {annotator.name: settings or {}}, nlp)
     return [a for a in record["annotations"] if a["annotator"] == annotator.name]
+
+
+def installed_annotators(plugin_files: Iterable[str | Path] = ()) -> dict[str, type[Annotator]]:
+    """Every annotator class the installed plugins (and ``plugin_files``) register, by name:
+    what ``annotate`` would load."""
+    return plugins.annotator_classes(plugins.plugin_manager(plugin_files))
 
 
 class FakeDistribution(importlib.metadata.Distribution):

@@ -159,7 +159,7 @@ def test_plugins_lists_builtins_with_versions():
     result = invoke("plugins")
     assert result.exit_code == 0
     for name in BUILTINS:
-        assert f"  {name} " in result.stdout
+        assert f"  annotator {name} " in result.stdout
 
 
 def test_schema_prints_the_record_schema():

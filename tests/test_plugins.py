@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import re
+
 import pytest
 from click.testing import CliRunner
 
@@ -319,3 +322,37 @@ def test_configuration_with_a_wrong_type_exits_2_in_one_line(tmp_path):
     assert result.exit_code == 2
     assert result.stderr == ("error: annotator 'loaded_terms': setting extra_lexicons expects a "
                              "list, got 'mine.yaml' (a string)\n")
+
+
+def test_plugins_command_shows_package_version_hooks_and_annotators_of_each_plugin(tmp_path):
+    plugin = tmp_path / "shout.py"
+    plugin.write_text(
+        "from annotator import Annotator, hookimpl\n"
+        "class Shout(Annotator):\n"
+        "    name = 'shout'\n"
+        "    version = '0.7'\n"
+        "    requires = ('parser',)\n"
+        "    uses = ('attribution',)\n"
+        "    def annotate(self, article, doc):\n"
+        "        return []\n"
+        "@hookimpl\n"
+        "def register_annotators(register):\n"
+        "    register(Shout)\n"
+    )
+    with installed_plugins(whole_package()):
+        result = CliRunner().invoke(cli, ["plugins", "--plugin", str(plugin)])
+        as_json = CliRunner().invoke(cli, ["plugins", "--json"])
+    assert result.exit_code == 0, result.output
+    blocks = {block.splitlines()[0]: block.splitlines()[1:]
+              for block in re.split(r"\n(?=\S)", result.stdout.strip())}
+    assert blocks["whole  (annotator-whole 2.3)"] == ["  hooks: register_annotators",
+                                                      "  annotator whole 1.0"]
+    assert blocks[f"file:{plugin}  (file {plugin})"] == [
+        "  hooks: register_annotators",
+        "  annotator shout 0.7  (requires parser; uses attribution)"]
+    assert blocks["readers  (annotator 0.1.0, built-in)"][0] == "  hooks: register_readers"
+    described = {entry["name"]: entry for entry in json.loads(as_json.stdout)}
+    assert described["whole"]["package"] == "annotator-whole"
+    assert described["sentiment"]["builtin"] is True
+    assert described["sentiment"]["annotators"][0]["attributes_schema"].endswith(
+        "attributes/sentiment.json")

@@ -4,6 +4,7 @@ from . import (  # noqa: F401 (registers commands)
     compare,
     evaluate,
     export,
+    new_plugin,
     plugins,
     run,
     schema,

@@ -1,0 +1,143 @@
+"""Records name their attribute schemas; the catalog finds them without the plugins."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+import annotator.plugins
+from annotator import Annotation, Annotator, hookimpl
+from annotator.cli import cli
+from annotator.schema_catalog import (
+    SCHEMAS_FOLDER,
+    SchemaCatalog,
+    published_schemas,
+    schema_reference,
+    schema_sha256,
+    write_schemas,
+)
+from annotator.testing import annotate_text, fake_distribution, installed_plugins
+
+SCHEMA = {"$id": "urn:test:tags", "type": "object", "required": ["tag"],
+          "properties": {"tag": {"type": "string"}}}
+
+
+class Tags(Annotator):
+    name = "tags"
+    version = "1.0"
+    attributes_schema = SCHEMA
+
+    def annotate(self, article, doc):
+        yield Annotation("tag", 0, 3, attributes={"tag": "x"})
+
+
+def tags_package(schema=SCHEMA):
+    class Plugin:
+        @hookimpl
+        def register_annotators(self, register):
+            register(type("Tags", (Tags,), {"attributes_schema": schema}))
+
+    return fake_distribution("annotator-tags", {"tags": Plugin()})
+
+
+def record_with(annotators) -> dict:
+    return annotate_text("Ann met Bo.", annotators)
+
+
+def test_the_hash_is_of_canonical_json_whatever_the_key_order_or_spacing():
+    reordered = json.loads(json.dumps(dict(reversed(list(SCHEMA.items()))), indent=4))
+    assert schema_sha256(reordered) == schema_sha256(SCHEMA)
+    assert schema_reference(SCHEMA) == {"$id": "urn:test:tags", "sha256": schema_sha256(SCHEMA)}
+    assert schema_reference({"type": "object"}) == {"sha256": schema_sha256({"type": "object"})}
+    assert schema_reference(None) is None
+
+
+def test_provenance_names_each_annotators_schema_by_id_and_hash():
+    class Free(Tags):
+        name = "free"
+        attributes_schema = None
+
+    entries = {e["name"]: e for e in record_with([Tags, Free])["provenance"]["annotators"]}
+    assert entries["tags"]["attributes_schema"] == schema_reference(SCHEMA)
+    assert entries["free"]["attributes_schema"] is None
+
+
+def test_published_schemas_are_found_without_loading_any_plugin(monkeypatch, seed_records):
+    def no_plugins(*_):
+        raise AssertionError("plugins were loaded")
+
+    monkeypatch.setattr(annotator.plugins, "plugin_manager", no_plugins)
+    record = next(iter(seed_records.values()))
+    schemas, unchecked = SchemaCatalog().schemas_for(record)
+    assert unchecked == []
+    assert schemas["attribution"] == published_schemas()["attributes/attribution.json"]
+    assert set(schemas) == {e["name"] for e in record["provenance"]["annotators"]}
+
+
+def test_a_schema_written_beside_the_output_is_found_from_a_subfolder(tmp_path):
+    write_schemas(tmp_path, {"tags": SCHEMA, "free": None})
+    assert [p.name for p in (tmp_path / SCHEMAS_FOLDER).iterdir()] == [
+        f"tags-{schema_sha256(SCHEMA)}.json"]
+    (tmp_path / "sub").mkdir()
+    schemas, unchecked = SchemaCatalog().schemas_for(record_with([Tags]), tmp_path / "sub/a.json")
+    assert schemas == {"tags": SCHEMA} and unchecked == []
+
+
+def test_a_tampered_schema_file_beside_the_output_is_not_used(tmp_path):
+    write_schemas(tmp_path, {"tags": SCHEMA})
+    [path] = (tmp_path / SCHEMAS_FOLDER).iterdir()
+    path.write_text(json.dumps({**SCHEMA, "required": []}))
+    _, unchecked = SchemaCatalog().schemas_for(record_with([Tags]), tmp_path / "a.json")
+    assert len(unchecked) == 1
+
+
+def test_an_installed_plugins_schema_is_found_by_its_hash():
+    with installed_plugins(tags_package()):
+        schemas, unchecked = SchemaCatalog().schemas_for(record_with([Tags]))
+    assert schemas == {"tags": SCHEMA} and unchecked == []
+
+
+def test_a_schema_nowhere_to_be_found_is_one_problem_naming_the_annotator():
+    _, [problem] = SchemaCatalog().schemas_for(record_with([Tags]))
+    assert problem.pointer == "/provenance/annotators/0"
+    assert problem.message.startswith(
+        f"cannot check the attributes of 'tags': its schema urn:test:tags "
+        f"(sha256 {schema_sha256(SCHEMA)[:12]}…) is not installed and not in a .schemas folder")
+
+
+def test_a_different_installed_version_is_mentioned():
+    newer = {**SCHEMA, "required": []}
+    with installed_plugins(tags_package(newer)):
+        _, [problem] = SchemaCatalog().schemas_for(record_with([Tags]))
+    assert f"the installed 'tags' has sha256 {schema_sha256(newer)[:12]}" in problem.message
+
+
+@pytest.mark.parametrize("installed, expected", [(True, ({"tags": SCHEMA}, 0)), (False, ({}, 1))])
+def test_a_file_naming_no_schema_falls_back_to_the_installed_plugin(installed, expected):
+    record = record_with([Tags])
+    for entry in record["provenance"]["annotators"]:
+        del entry["attributes_schema"]
+    packages = [tags_package()] if installed else []
+    with installed_plugins(*packages):
+        schemas, unchecked = SchemaCatalog().schemas_for(record)
+    assert (schemas, len(unchecked)) == expected
+
+
+def test_schema_list_shows_published_and_installed_schemas_and_prints_a_plugins_schema():
+    with installed_plugins(tags_package()):
+        listed = CliRunner().invoke(cli, ["schema", "--list"])
+        printed = CliRunner().invoke(cli, ["schema", "attributes/tags.json"])
+    assert listed.exit_code == 0
+    lines = listed.stdout.splitlines()
+    assert "attributes/tags.json  urn:test:tags  (annotator 'tags')" in lines
+    assert "record.json  https://annotator.dev/schemas/record.json  (published)" in lines
+    assert json.loads(printed.stdout) == SCHEMA
+
+
+def test_an_unknown_schema_name_lists_the_known_ones():
+    result = CliRunner().invoke(cli, ["schema", "attributes/nope.json"])
+    assert result.exit_code == 2
+    assert "no schema named 'attributes/nope.json' (known: attributes/attribution.json" in (
+        result.stderr)
