@@ -14,6 +14,7 @@ class NumericClaims(Annotator):
     requires = ("ner",)
     attributes_schema = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "urn:annotator-plugin:annotator-numeric-claims:attributes",
         "type": "object",
         "required": ["kind"],
         "properties": {"kind": {"enum": sorted(CLAIM_ENTITY_LABELS.values())}},
