@@ -278,7 +278,8 @@ def checked_record(
     """``record`` held to the rules of ``annotate validate``, so nothing invalid is written.
 
     An annotator whose annotations or summary break them loses both and gets an
-    error entry naming the first problem; anything else raises InvalidRecord.
+    error entry naming the first problem, and so does every annotator that uses
+    it; anything else raises InvalidRecord.
     ``attribute_schemas`` defaults to each annotator's ``attributes_schema``.
     """
     if attribute_schemas is None:
@@ -298,6 +299,10 @@ def checked_record(
             raise InvalidRecord(f"{problem.pointer or '/'}: {problem.message}")
         blamed.setdefault(name, f"output breaks the record rules at {problem.pointer}: "
                                 f"{problem.message}".splitlines()[0])
+    for annotator in annotators:  # in run order: users of a blamed annotator read bad output
+        if annotator.name not in blamed and (bad := [n for n in annotator.uses if n in blamed]):
+            blamed[annotator.name] = (f"dropped: it uses {', '.join(map(repr, bad))}, whose "
+                                      "output breaks the record rules")
     record = {
         **record,
         "annotations": [a for a in record["annotations"] if a["annotator"] not in blamed],

@@ -28,6 +28,7 @@ ENTRY_POINT_GROUP = "annotator"
 LOAD_PLUGINS_ENV = "ANNOTATOR_LOAD_PLUGINS"
 OLD_AUTOLOAD_ENV = "ANNOTATOR_DISABLE_PLUGIN_AUTOLOAD"
 CORE_DISTRIBUTION = "annotator"
+MODEL_EXTRA = "pip install 'annotator[model]'"  # what the light install lacks to annotate
 
 
 def _describe(error: BaseException) -> str:
@@ -134,9 +135,12 @@ def plugin_manager(plugin_files: Iterable[str | Path] = ()) -> PluginHost:
         try:
             plugin = entry_point.load()
         except Exception as error:
-            hint = "" if package == CORE_DISTRIBUTION else (
-                f"; pip uninstall {origin.package}, or leave it out with {LOAD_PLUGINS_ENV}"
-            )
+            if package != CORE_DISTRIBUTION:
+                hint = f"; pip uninstall {origin.package}, or leave it out with {LOAD_PLUGINS_ENV}"
+            elif isinstance(error, ModuleNotFoundError):
+                hint = f"; annotating needs the model extra: {MODEL_EXTRA}"
+            else:
+                hint = ""
             raise PluginError(
                 f"plugin {entry_point.name!r} ({entry_point.value}, from {origin}) "
                 f"failed to load: {_describe(error)}{hint}"

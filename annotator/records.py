@@ -7,13 +7,13 @@ shards (``--format jsonl``), one record a line.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .errors import InputError
-from .schema import Problem, parse_record, read_record
+from .schema import Problem, SchemaFinder, Schemas, parse_record, read_record
 
 NOT_RECORDS = frozenset({"comparison.json", "events.json"})  # what `annotate compare` writes
 RECORD_SUFFIXES = (".json", ".jsonl")
@@ -44,7 +44,7 @@ class Location:
 
 
 def _read_records(
-    path: Path, attribute_schemas: Mapping[str, Mapping[str, Any]] | None = None
+    path: Path, attribute_schemas: Schemas | SchemaFinder | None = None
 ) -> Iterator[tuple[str, Location, Any, list[Problem]]]:
     if path.suffix != ".jsonl":
         record, problems = read_record(path, attribute_schemas)
@@ -63,7 +63,7 @@ def _read_records(
 
 
 def read_records(
-    path: Path, attribute_schemas: Mapping[str, Mapping[str, Any]] | None = None
+    path: Path, attribute_schemas: Schemas | SchemaFinder | None = None
 ) -> Iterator[tuple[str, Any, list[Problem]]]:
     """``(where, record, problems)`` for the file, or for each line of a shard (``file:line``)."""
     for where, _, record, problems in _read_records(path, attribute_schemas):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
@@ -22,10 +22,15 @@ RECORD_SCHEMA = "record.json"
 
 @dataclass(frozen=True)
 class Problem:
-    """One validation failure: where (a JSON pointer) and why."""
+    """One validation failure: where (a JSON pointer) and why.
+
+    ``unchecked`` marks what could not be checked (an annotator whose attribute
+    schema is not available) rather than what is wrong.
+    """
 
     pointer: str
     message: str
+    unchecked: bool = False
 
     def line(self, path: str) -> str:
         return f"{path}: {self.pointer or '/'}: {self.message}"
@@ -150,16 +155,25 @@ def _slice_problem(span: dict[str, Any], text: str) -> str | None:
     return None
 
 
+Schemas = Mapping[str, Mapping[str, Any]]
+# A record's attribute schemas by annotator name, and what cannot be checked (unchecked problems)
+SchemaFinder = Callable[[dict[str, Any]], tuple[Schemas, list[Problem]]]
+
+
 def record_problems(
-    record: Any, attribute_schemas: Mapping[str, Mapping[str, Any]] | None = None
+    record: Any, attribute_schemas: Schemas | SchemaFinder | None = None
 ) -> list[Problem]:
     """Everything wrong with one record: its shape, then hashes, offsets, order and names.
 
-    ``attribute_schemas`` maps annotator names to the schema of their ``attributes``.
+    ``attribute_schemas`` maps annotator names to the schema of their ``attributes``,
+    or finds them from the record (once its shape is right; see schema_catalog).
     """
     problems = schema_problems(record, load_schema(RECORD_SCHEMA))
     if problems:
         return problems
+    if callable(attribute_schemas):
+        attribute_schemas, unchecked = attribute_schemas(record)
+        problems.extend(unchecked)
     article = record["article"]
     text = article["text"]
     if hashlib.sha256(text.encode("utf-8")).hexdigest() != article["sha256"]:
@@ -206,7 +220,7 @@ def record_problems(
 
 
 def parse_record(
-    data: bytes, attribute_schemas: Mapping[str, Mapping[str, Any]] | None = None
+    data: bytes, attribute_schemas: Schemas | SchemaFinder | None = None
 ) -> tuple[Any, list[Problem]]:
     """One record from its bytes (a file, or a line of a shard), with its problems.
 
@@ -229,7 +243,7 @@ def parse_record(
 
 
 def read_record(
-    path: Path, attribute_schemas: Mapping[str, Mapping[str, Any]] | None = None
+    path: Path, attribute_schemas: Schemas | SchemaFinder | None = None
 ) -> tuple[Any, list[Problem]]:
     """One annotation file, parsed, with its problems (unreadable or malformed JSON too)."""
     try:
@@ -240,7 +254,7 @@ def read_record(
 
 
 def file_problems(
-    path: Path, attribute_schemas: Mapping[str, Mapping[str, Any]] | None = None
+    path: Path, attribute_schemas: Schemas | SchemaFinder | None = None
 ) -> list[Problem]:
     """Problems with one annotation file, including unreadable or malformed JSON."""
     return read_record(path, attribute_schemas)[1]

@@ -3,9 +3,10 @@
 Every record names, for each annotator in its provenance, the JSON Schema its
 ``attributes`` were written against: ``{"$id": ..., "sha256": ...}``, the sha256
 being that of the schema's canonical JSON (keys sorted, no spaces, UTF-8), or
-``null`` when the annotator declares no schema. ``annotate`` writes each such
-schema into ``.schemas/<annotator>-<sha256>.json`` in its output folder, so that
-``annotate validate`` finds it there, among the published schemas, or in an
+``null`` when the annotator declares no schema. ``annotate`` writes each schema
+the tool does not publish itself (third-party plugins') into
+``.schemas/<annotator>-<sha256>.json`` in its output folder, so that ``annotate
+validate`` finds every schema there, among the published ones, or in an
 installed plugin, without importing spaCy.
 """
 
@@ -56,12 +57,21 @@ def schema_file_name(annotator: str, sha256: str) -> str:
     return f"{annotator}-{sha256}.json"
 
 
+@cache
+def published_hashes() -> frozenset[str]:
+    return frozenset(schema_sha256(schema) for schema in published_schemas().values())
+
+
 def write_schemas(out_dir: Path, schemas: Mapping[str, Mapping[str, Any] | None]) -> None:
-    """Write each annotator's attribute schema into ``out_dir/.schemas/`` (once per hash)."""
+    """Write each annotator's attribute schema into ``out_dir/.schemas/`` (once per hash).
+
+    Schemas the tool publishes itself (the built-ins') ship with ``annotate validate``
+    and are not copied.
+    """
     from .run.output import write_atomically
 
     for name, schema in sorted(schemas.items()):
-        if schema is None:
+        if schema is None or schema_sha256(schema) in published_hashes():
             continue
         path = out_dir / SCHEMAS_FOLDER / schema_file_name(name, schema_sha256(schema))
         if not path.is_file():
@@ -140,7 +150,7 @@ class SchemaCatalog:
                 if name not in installed:
                     unchecked.append(Problem(at, f"cannot check the attributes of {name!r}: "
                                                  "the file names no schema and no installed "
-                                                 "plugin provides it"))
+                                                 "plugin provides it", unchecked=True))
                 elif schema := installed[name]:
                     schemas[name] = schema
                 continue
@@ -150,7 +160,7 @@ class SchemaCatalog:
             if schema := self.find(name, reference["sha256"], path):
                 schemas[name] = schema
                 continue
-            unchecked.append(Problem(at, self.unavailable(name, reference)))
+            unchecked.append(Problem(at, self.unavailable(name, reference), unchecked=True))
         return schemas, unchecked
 
     def unavailable(self, name: str, reference: Mapping[str, str]) -> str:

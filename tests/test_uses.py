@@ -197,3 +197,18 @@ def test_uses_must_be_a_tuple_of_names():
     odd = type("Odd", (LongWords,), {"name": "odd", "uses": "words"})
     with pytest.raises(PluginError, match=r"uses must be a tuple of annotator names, not 'words'"):
         load_annotators(manager_with(odd, Words))
+
+
+def test_users_of_an_annotator_whose_output_is_invalid_are_dropped_too(blank_nlp):
+    class BadWords(Words):
+        def annotate(self, article, doc):
+            return [Annotation("word", 0, 3, attributes={"x": {"start": 0, "end": 1,
+                                                               "text": "not O"}})]
+
+    annotators = load_annotators(manager_with(Count, LongWords, BadWords),
+                                 only=["count", "long_words", "words"])
+    [record] = annotate_articles([ARTICLE], blank_nlp, annotators)
+    assert [e["annotator"] for e in record["errors"]] == ["count", "long_words", "words"]
+    assert record["errors"][1]["message"] == (
+        "dropped: it uses 'words', whose output breaks the record rules")
+    assert record["annotations"] == []

@@ -89,6 +89,7 @@ def run(
     or configuration errors, 130 when interrupted (what was finished is on disk).
     """
     from ..plugins import load_readers, plugin_manager
+    from ..schema_catalog import write_schemas
 
     try:
         check_inputs(paths)
@@ -122,6 +123,7 @@ def run(
         engine.expected_provenance  # noqa: B018 (the pipeline exists and serves the annotators)
         try:
             output.mkdir(parents=True, exist_ok=True)
+            write_schemas(output, {a.name: a.attributes_schema for a in engine.annotators})
         except OSError as error:
             raise ConfigError(f"{output}: cannot create the output folder ({error.strerror})"
                               ) from None
