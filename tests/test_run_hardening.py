@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 import annotator.run.output
 from annotator.cli import cli
+from annotator.records import record_paths
 from annotator.run.budget import AnnotatorTimeout, time_budget
 from annotator.run.naming import record_name
 from tests.conftest import SEEDS
@@ -44,7 +45,7 @@ def plugin(tmp_path: Path, body: str, name: str = "custom") -> Path:
 
 def records(folder: Path) -> dict[str, dict]:
     return {json.loads(p.read_text("utf-8"))["article"]["id"]: json.loads(p.read_text("utf-8"))
-            for p in folder.rglob("*.json")}
+            for p in record_paths(folder)}
 
 
 def hidden_files(folder: Path) -> list[str]:
