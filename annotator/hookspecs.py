@@ -20,8 +20,9 @@ def register_annotators(register):
         error, never a silent rename, because names are JSON keys.
 
     Return value is ignored. The order in which plugins register does not
-    change the output: annotations are sorted by offset. An exception raised
-    here names the plugin and stops the run before any article is read.
+    change the output: annotations are sorted by offset, and annotators run in
+    name order, each after the annotators it ``uses``. An exception raised here
+    names the plugin and stops the run before any article is read.
     """
 
 
