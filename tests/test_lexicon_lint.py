@@ -73,6 +73,14 @@ entries:
          "'VRB' is not a UPOS tag"),
         ("{term: goon, category: labeling, rationale: S., source: test, colour: red}",
          "unknown field 'colour'"),
+        ("{term: goon, category: labeling, rationale: S., source: t, unless: [goon squad, mob]}",
+         "'unless' phrase 'mob' does not hold the term: it never applies"),
+        ("{term: goon, category: labeling, rationale: S., source: t, unless: [Goon]}",
+         "'unless' phrase 'Goon' is the term itself: it never matches"),
+        ("{pattern: goons?, category: labeling, rationale: S., source: t, unless: [goon squad]}",
+         "'unless' needs a 'term'"),
+        ("{term: goon, category: labeling, rationale: S., source: t, valence: bad}",
+         "'valence' must be one of negative, positive, neutral"),
     ],
 )
 def test_broken_entry_is_rejected(tmp_path: Path, entry: str, problem: str):
@@ -80,8 +88,15 @@ def test_broken_entry_is_rejected(tmp_path: Path, entry: str, problem: str):
     path.write_text(HEADER + f"  - {entry}\n", encoding="utf-8")
     problems = lint_lexicon(path)
     assert len(problems) == 1, problems
-    assert problems[0].startswith(f"{path}: entry 2")
+    assert problems[0].startswith(f"{path}:8: entry 2")
     assert problem in problems[0]
+
+
+def test_a_problem_names_the_line_where_its_entry_starts(tmp_path: Path):
+    path = tmp_path / "broken.yaml"
+    path.write_text(HEADER + "  # a comment\n\n  - term: goon\n    category: labeling\n"
+                    "    rationale: Slur.\n    source: test\n    pos: [NOUNS]\n", encoding="utf-8")
+    assert lint_lexicon(path) == [f"{path}:10: entry 2 ('goon'): 'NOUNS' is not a UPOS tag"]
 
 
 @pytest.mark.parametrize(
@@ -91,6 +106,9 @@ def test_broken_entry_is_rejected(tmp_path: Path, entry: str, problem: str):
         ("kind: term-lexicon\nname: x\nversion: one\nentries: [{term: a, category: c, "
          "rationale: r, source: s}]\ncategories: {c: C}\n", "'version' must be semver"),
         ("kind: term-lexicon\nname: x\nversion: 1.0.0\nentries: []\n", "non-empty list"),
+        (HEADER + "category_valence: {slur: negative}\n", "'category_valence' names unknown"),
+        (HEADER + "category_valence: {labeling: bad}\n", "'category_valence' of 'labeling'"),
+        (HEADER + "demoted: {labeling: ''}\n", "'demoted' of 'labeling' must be a reason"),
     ],
 )
 def test_broken_header_is_rejected(tmp_path: Path, header: str, problem: str):

@@ -286,7 +286,7 @@ def test_summary_counts_by_category_and_voice(small, trained_nlp):
     summary = small.summarize(records)
     assert summary["loaded_terms"] == 3
     assert summary["by_category"] == {"labeling": 2, "loaded_verb": 1}
-    assert (summary["own_voice"], summary["in_quote"]) == (2, 1)
+    assert (summary["own_voice"], summary["quoted"]) == (2, 1)
     assert summary["top_terms"][0] == {"term": "dictator", "count": 2}
     assert summary["lexicons"] == ["test-lexicon 0.1.0"]
 

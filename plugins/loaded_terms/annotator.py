@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -12,7 +12,11 @@ from annotator import Annotation, Annotator, ConfigError, find_quotes, load_sche
 from .lexicon import BUILTIN_LEXICON, Entry, Lexicon, read_lexicon
 from .matching import Match, TermIndex
 from .phrase import framed_phrase, is_negated, noun_chunk_bounds
-from .scare_quotes import SCARE_QUOTE_MODES, scare_quote
+from .proper_names import inside_name, proper_name_tokens
+from .scare_quotes import SCARE_QUOTE_MODES, SCARE_QUOTE_RATIONALE, scare_quote
+from .target import target_entity
+from .valence import valence as term_valence
+from .voice import speakers, voice_of
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -26,6 +30,7 @@ class LoadedTerms(Annotator):
     name = "loaded_terms"
     version = "0.2.0"
     requires = ()
+    uses = ("attribution",)
     attributes_schema = load_schema("attributes/loaded_terms.json")
     default_settings: dict[str, Any] = {
         "extra_lexicons": [],
@@ -65,13 +70,26 @@ class LoadedTerms(Annotator):
             )
         disabled = set(self.settings["disable_categories"])
         self.categories = categories
+        self.category_valence = {k: v for x in self.lexicons for k, v in x.category_valence.items()}
+        self.demoted = {k: v for x in self.lexicons for k, v in x.demoted.items()}
         self.entries = [e for e in merged.values() if e.category not in disabled]
         self.index = TermIndex(self.entries)
 
-    def annotate(self, article: Article, doc: Doc) -> Iterator[Annotation]:
+    def annotate(
+        self,
+        article: Article,
+        doc: Doc,
+        annotations: Mapping[str, Sequence[Mapping[str, Any]]] | None = None,
+    ) -> Iterator[Annotation]:
         text = article.text
         quotes = find_quotes(text)
-        matches = self.index.scan(doc)
+        cues = speakers((annotations or {}).get("attribution", ()))
+        names = proper_name_tokens(doc)
+        matches = [
+            m for m in self.index.scan(doc)
+            if m.entry.names_allowed
+            or not inside_name(doc, m.start, m.end, names, m.length > 1 or not m.entry.words)
+        ]
         scare = self._scare_quotes(text, quotes, matches)
         chunks = noun_chunk_bounds(doc) if self.settings["phrase_spans"] else {}
         for match in sorted(matches, key=lambda m: (m.start, m.end)):
@@ -80,6 +98,13 @@ class LoadedTerms(Annotator):
             start, end = match.start, match.end
             if chunks:
                 start, end = framed_phrase(doc, start, end, chunks)
+            words = text[match.start : match.end].split()
+            valence, valence_source = term_valence(
+                entry.valence, words, self.category_valence.get(entry.category)
+            )
+            target = target_entity(match.head) if match.head is not None else None
+            target_span = sub_span(text, target.start_char, target.end_char) if target else None
+            voice = voice_of(match.start, match.end, quotes, cues)
             yield Annotation(
                 "loaded_term",
                 start,
@@ -88,10 +113,17 @@ class LoadedTerms(Annotator):
                     "term": entry.label,
                     "term_span": sub_span(text, match.start, match.end),
                     "category": entry.category,
+                    "tier": "low" if entry.category in self.demoted else "core",
                     "rationale": entry.rationale,
                     "alternative": entry.alternative,
                     "lexicon": entry.lexicon,
                     "source": entry.source,
+                    "valence": valence,
+                    "valence_source": valence_source,
+                    "target": target_span,
+                    "voice": voice.voice,
+                    "speaker": voice.speaker,
+                    "probability": None,
                     "in_quote": bool(around),
                     "scare_quoted": any(q in scare for q in around),
                     "negated": is_negated(match.head),
@@ -99,7 +131,19 @@ class LoadedTerms(Annotator):
                 },
             )
         for quote, attributes in scare.items():
-            yield Annotation("scare_quote", quote.start, quote.end, attributes=attributes)
+            voice = voice_of(quote.start, quote.end, quotes, cues)
+            yield Annotation(
+                "scare_quote",
+                quote.start,
+                quote.end,
+                attributes={
+                    **attributes,
+                    "category": "scare_quote",
+                    "rationale": SCARE_QUOTE_RATIONALE,
+                    "voice": voice.voice,
+                    "speaker": voice.speaker,
+                },
+            )
 
     def _scare_quotes(
         self, text: str, quotes: list[Quote], matches: list[Match]
@@ -121,10 +165,13 @@ class LoadedTerms(Annotator):
         terms = [a for a in annotations if a["label"] == "loaded_term"]
         categories = Counter(a["attributes"]["category"] for a in terms)
         frequent = Counter(a["attributes"]["term"] for a in terms).most_common(10)
+        voices = Counter(a["attributes"]["voice"] for a in terms)
         return {
             "loaded_terms": len(terms),
-            "own_voice": sum(not a["attributes"]["in_quote"] for a in terms),
-            "in_quote": sum(a["attributes"]["in_quote"] for a in terms),
+            "own_voice": voices["own"],
+            "quoted": voices["quoted"],
+            "by_tier": dict(sorted(Counter(a["attributes"]["tier"] for a in terms).items())),
+            "by_valence": dict(sorted(Counter(a["attributes"]["valence"] for a in terms).items())),
             "scare_quotes": sum(a["label"] == "scare_quote" for a in annotations),
             "by_category": dict(sorted(categories.items())),
             "top_terms": [{"term": term, "count": count} for term, count in frequent],

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
+
+import yaml
 
 from annotator import ConfigError, read_data_file
 
@@ -16,11 +18,16 @@ UPOS = frozenset(
     "ADJ ADP ADV AUX CCONJ DET INTJ NOUN NUM PART PRON PROPN PUNCT SCONJ SYM VERB X".split()
 )
 ENTRY_FIELDS = frozenset(
-    {"term", "pattern", "category", "rationale", "alternative", "source", "pos", "case_sensitive"}
+    {
+        "term", "pattern", "category", "rationale", "alternative", "source", "pos",
+        "case_sensitive", "unless", "valence",
+    }
 )
+VALENCES = ("negative", "positive", "neutral")
 REQUIRED_ENTRY_FIELDS = ("category", "rationale", "source")
 SEMVER = re.compile(r"^\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.-]+)?$")
 HYPHENS = frozenset({"-", "‐", "‑"})
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
@@ -38,10 +45,17 @@ class Entry:
     alternative: str | None = None
     pos: frozenset[str] = frozenset()
     case_sensitive: bool = False
+    unless: tuple[tuple[tuple[str, ...], int], ...] = ()
+    valence: str | None = None
 
     @property
     def label(self) -> str:
         return self.term if self.term is not None else self.pattern.pattern  # type: ignore[union-attr]
+
+    @property
+    def names_allowed(self) -> bool:
+        """A capitalised or proper-noun entry ("Reds", "Satan") is meant to match inside names."""
+        return self.case_sensitive or "PROPN" in self.pos
 
     @property
     def key(self) -> tuple[Any, ...]:
@@ -57,6 +71,8 @@ class Lexicon:
     version: str
     categories: dict[str, str]
     entries: tuple[Entry, ...]
+    category_valence: dict[str, str] = field(default_factory=dict)
+    demoted: dict[str, str] = field(default_factory=dict)
 
 
 @cache
@@ -131,9 +147,9 @@ def _entry_problems(raw: Any, categories: dict[str, str]) -> list[str]:
         problems += filter(None, [_term_problem(raw["term"])])
     else:
         problems += filter(None, [_pattern_problem(raw["pattern"])])
-    for field in REQUIRED_ENTRY_FIELDS:
-        if not isinstance(raw.get(field), str) or not raw[field].strip():
-            problems.append(f"missing {field!r}")
+    for name in REQUIRED_ENTRY_FIELDS:
+        if not isinstance(raw.get(name), str) or not raw[name].strip():
+            problems.append(f"missing {name!r}")
     if isinstance(raw.get("category"), str) and raw["category"] not in categories:
         problems.append(f"unknown category {raw['category']!r}")
     alternative = raw.get("alternative")
@@ -146,7 +162,38 @@ def _entry_problems(raw: Any, categories: dict[str, str]) -> list[str]:
         problems += [f"{tag!r} is not a UPOS tag" for tag in pos if tag not in UPOS]
     if not isinstance(raw.get("case_sensitive", False), bool):
         problems.append("'case_sensitive' must be true or false")
+    if raw.get("valence", "negative") not in VALENCES:
+        problems.append(f"'valence' must be one of {', '.join(VALENCES)}")
+    if "unless" in raw:
+        problems += _unless_problems(raw)
     return problems
+
+
+def _unless_problems(raw: dict[str, Any]) -> list[str]:
+    """An ``unless`` phrase that does not hold the term can never apply."""
+    phrases = raw["unless"]
+    if "term" not in raw or not isinstance(raw["term"], str):
+        return ["'unless' needs a 'term' (phrases are matched around it)"]
+    if not isinstance(phrases, list) or not phrases:
+        return ["'unless' must be a non-empty list of phrases holding the term"]
+    problems = []
+    for phrase in phrases:
+        if not isinstance(phrase, str) or _term_problem(phrase):
+            problems.append(f"'unless' phrase {phrase!r} is not a phrase")
+        elif term_offset(raw["term"], phrase) is None:
+            problems.append(f"'unless' phrase {phrase!r} does not hold the term: it never applies")
+        elif term_words(phrase) == term_words(raw["term"]):
+            problems.append(f"'unless' phrase {phrase!r} is the term itself: it never matches")
+    return problems
+
+
+def term_offset(term: str, phrase: str) -> int | None:
+    """Where the term's words start inside the phrase's words (case-insensitive), or None."""
+    words, inside = term_words(term), term_words(phrase)
+    for offset in range(len(inside) - len(words) + 1):
+        if inside[offset : offset + len(words)] == words:
+            return offset
+    return None
 
 
 def _describe(raw: Any, index: int) -> str:
@@ -182,14 +229,15 @@ def _lint(path: Path, data: Any, known_categories: dict[str, str] | None) -> lis
         problems.append(f"{path}: 'categories' must map each id to a description")
         declared = {}
     categories = {**(known_categories or {}), **declared}
+    problems += _category_map_problems(path, data, categories)
     entries = data.get("entries")
     if not isinstance(entries, list) or not entries:
         return [*problems, f"{path}: 'entries' must be a non-empty list"]
     seen: dict[tuple[Any, ...], int] = {}
+    found: list[tuple[int, str]] = []
     for index, raw in enumerate(entries):
-        where = f"{path}: {_describe(raw, index)}"
         entry_problems = _entry_problems(raw, categories)
-        problems += [f"{where}: {problem}" for problem in entry_problems]
+        found += [(index, problem) for problem in entry_problems]
         if entry_problems:
             continue
         case_sensitive = raw.get("case_sensitive", False)
@@ -199,9 +247,44 @@ def _lint(path: Path, data: Any, known_categories: dict[str, str] | None) -> lis
             tuple(sorted(raw.get("pos", []))),
         )
         if identity in seen:
-            problems.append(f"{where}: duplicate of entry {seen[identity] + 1}")
+            found.append((index, f"duplicate of entry {seen[identity] + 1}"))
         seen.setdefault(identity, index)
+    lines = entry_lines(path) if found else []
+    for index, problem in found:
+        line = f":{lines[index]}" if index < len(lines) else ""
+        problems.append(f"{path}{line}: {_describe(entries[index], index)}: {problem}")
     return problems
+
+
+def _category_map_problems(path: Path, data: Any, categories: dict[str, str]) -> list[str]:
+    """``category_valence`` maps categories to a valence; ``demoted`` maps them to a reason."""
+    problems = []
+    for key, check, wanted in (
+        ("category_valence", lambda v: v in VALENCES, f"one of {', '.join(VALENCES)}"),
+        ("demoted", lambda v: isinstance(v, str) and bool(v.strip()), "a reason"),
+    ):
+        mapping = data.get(key) or {}
+        if not isinstance(mapping, dict):
+            problems.append(f"{path}: '{key}' must map categories to {wanted}")
+            continue
+        for category, value in mapping.items():
+            if category not in categories:
+                problems.append(f"{path}: '{key}' names unknown category {category!r}")
+            elif not check(value):
+                problems.append(f"{path}: '{key}' of {category!r} must be {wanted}")
+    return problems
+
+
+def entry_lines(path: Path) -> list[int]:
+    """The 1-based line where each item of the file's ``entries`` list starts."""
+    try:
+        root = yaml.compose(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return []
+    for key, value in getattr(root, "value", ()):
+        if key.value == "entries" and isinstance(value, yaml.SequenceNode):
+            return [item.start_mark.line + 1 for item in value.value]
+    return []
 
 
 def read_lexicon(path: str | Path, known_categories: dict[str, str] | None = None) -> Lexicon:
@@ -232,6 +315,18 @@ def read_lexicon(path: str | Path, known_categories: dict[str, str] | None = Non
                 alternative=raw.get("alternative"),
                 pos=frozenset(raw.get("pos", [])),
                 case_sensitive=case_sensitive,
+                unless=tuple(
+                    (term_words(phrase), term_offset(term, phrase))  # type: ignore[misc]
+                    for phrase in raw.get("unless", ())
+                ),
+                valence=raw.get("valence"),
             )
         )
-    return Lexicon(data["name"], str(data["version"]), categories, tuple(entries))
+    return Lexicon(
+        data["name"],
+        str(data["version"]),
+        categories,
+        tuple(entries),
+        dict(data.get("category_valence") or {}),
+        dict(data.get("demoted") or {}),
+    )

@@ -181,8 +181,20 @@ def _match_at(
     head = span.root if tagged else None
     if entry.pos and tagged and (head is None or head.pos_ not in entry.pos):
         return None
+    if any(_phrase_around(phrase, offset, keys, position) for phrase, offset in entry.unless):
+        return None
     if not lemmatized:
         matched_by = "form" if words == entry.words else "inflection"
     else:
         matched_by = "lemma" if by_lemma else "form"
     return Match(entry, first.idx, last.idx + len(last.text), head, matched_by, len(words))
+
+
+def _phrase_around(
+    phrase: tuple[str, ...], offset: int, keys: list[tuple[str, ...]], position: int
+) -> bool:
+    """Whether the words around the match at ``position`` spell ``phrase`` (by form or lemma)."""
+    first = position - offset
+    if first < 0 or first + len(phrase) > len(keys):
+        return False
+    return all(word in keys[first + k][1:] for k, word in enumerate(phrase))

@@ -20,6 +20,9 @@ REPORTING_VERBS = frozenset(
     announce reply respond tweet post continue conclude""".split()
 )
 SCARE_QUOTE_MODES = ("labels", "all", "none")
+SCARE_QUOTE_RATIONALE = (
+    "A short quotation used as a label: the outlet holds the word at arm's length."
+)
 
 
 def _preceding_words(text: str, start: int, count: int) -> list[str]:
