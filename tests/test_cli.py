@@ -169,12 +169,12 @@ def test_schema_prints_the_record_schema():
 
 def test_config_table_selects_annotators(tmp_path, trained_nlp):
     config = tmp_path / "annotator.toml"
-    config.write_text('[tool.annotator]\nonly = ["loaded_terms"]\n')
+    config.write_text('[tool.annotator]\nonly = ["sentiment"]\n')
     out = tmp_path / "out"
     result = invoke(SEEDS / "002_a25355c8a7e0ad96.txt", "-o", out, "--config", config, "-q")
     assert result.exit_code == 0, result.output
     record = json.loads((out / "002_a25355c8a7e0ad96.json").read_text("utf-8"))
-    assert {a["annotator"] for a in record["annotations"]} == {"loaded_terms"}
+    assert {a["annotator"] for a in record["annotations"]} == {"sentiment"}
 
 
 def test_output_is_atomic_leaving_no_temporary_files(seeds_output):

@@ -133,7 +133,7 @@ def test_record_metadata_reaches_compare(tmp_path: Path) -> None:
     corpus_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
     out = tmp_path / "annotations"
     result = CliRunner().invoke(cli, [str(corpus_file), "-o", str(out), "-q",
-                                      "--only", "loaded_terms"])
+                                      "--only", "loaded_terms,attribution"])
     assert result.exit_code == 0, result.output
     annotated = json.loads((out / "storm-Alpha.json").read_text(encoding="utf-8"))
     assert annotated["article"]["event"] == "storm"
