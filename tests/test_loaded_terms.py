@@ -33,6 +33,15 @@ entries:
   - {term: Reds, category: labeling, rationale: Cold-war slur., case_sensitive: true, source: test}
   - {term: brutal, category: hyperbole, rationale: Savage., source: test}
   - {pattern: '\\b\\w+gate\\b', category: labeling, rationale: Scandal suffix., source: test}
+  - {term: brat, category: labeling, rationale: Childish., source: test}
+  - {term: fox, category: labeling, rationale: Sly., source: test}
+  - {term: witch hunt, category: labeling, rationale: Persecution., source: test}
+  - {term: regime, category: labeling, rationale: Bad., unless: [regime change], source: test}
+  - {term: hack, category: labeling, rationale: Bad., pos: [NOUN], unless: [hack attack], source: t}
+  - {term: hero, category: labeling, rationale: Glorifies., source: test}
+  - {term: thug, category: labeling, rationale: Brute., valence: negative, source: test}
+category_valence: {labeling: negative}
+demoted: {hyperbole: "test: low precision"}
 """
 
 
@@ -169,6 +178,84 @@ def test_blank_pipeline_matches_regular_inflections_and_skips_unverifiable_pos(s
     assert found["staged referendums"]["matched_by"] == "inflection"
     assert "slam" not in found
     assert found["slammed"]["negated"] is None
+
+
+# --- proper names and senses --------------------------------------------------------------
+
+
+def test_words_inside_proper_names_are_not_loaded_terms(small, trained_nlp):
+    text = ("Rep. Dave Brat met Vicente Fox in Richmond. Brat said the regime must end, "
+            "and the brat next door agreed.")
+    found = [a.attributes["term_span"]["text"] for a in run(small, trained_nlp, text)
+             if a.label == "loaded_term"]
+    assert found == ["regime", "brat"]
+
+
+def test_a_title_case_headline_keeps_its_loaded_words_but_not_its_names(small, trained_nlp):
+    text = ("Dave Brat Calls Maduro A Brutal Dictator\n\n"
+            "Rep. Dave Brat spoke on Monday. Brat was angry.")
+    found = [a.attributes["term_span"]["text"] for a in run(small, trained_nlp, text)
+             if a.label == "loaded_term"]
+    assert found == ["Brutal", "Dictator"]
+
+
+def test_a_multiword_term_that_is_the_whole_name_stays(small, trained_nlp):
+    text = "The president again attacked what he calls the Witch Hunt."
+    assert "Witch Hunt" in terms(run(small, trained_nlp, text))
+
+
+def test_unless_phrases_and_pos_keep_the_neutral_sense_out(small, trained_nlp):
+    assert not terms(run(small, trained_nlp, "They pushed for regime change in Iraq."))
+    assert "regime" in terms(run(small, trained_nlp, "The regime jailed its critics."))
+    assert not terms(run(small, trained_nlp, "The hack attack exposed emails."))
+    assert not terms(run(small, trained_nlp, "His hacked account posted spam."))
+    assert "hack" in terms(run(small, trained_nlp, "He is a party hack with no ideas."))
+
+
+# --- valence, target, tier and voice ---------------------------------------------------------
+
+
+def test_valence_comes_from_the_entry_then_vader_then_the_category(small, trained_nlp):
+    found = terms(run(small, trained_nlp, "A thug and a hero faced the regime."))
+    assert (found["thug"]["valence"], found["thug"]["valence_source"]) == ("negative", "lexicon")
+    assert (found["hero"]["valence"], found["hero"]["valence_source"]) == ("positive", "vader")
+    assert (found["regime"]["valence"], found["regime"]["valence_source"]) == (
+        "negative", "category")
+
+
+@pytest.mark.parametrize(("text", "term", "target"), [
+    ("Maduro is a dictator.", "dictator", "Maduro"),
+    ("The Assad regime bombed the city.", "regime", "Assad"),
+    ("Critics slammed Pelosi on Tuesday.", "slammed", "Pelosi"),
+    ("It was a brutal winter.", "brutal", None),
+])
+def test_target_is_the_entity_the_parse_ties_the_term_to(small, trained_nlp, text, term, target):
+    found = terms(run(small, trained_nlp, text))[term]
+    assert (found["target"] or {}).get("text") == target
+    if found["target"]:
+        span = found["target"]
+        assert text[span["start"]:span["end"]] == span["text"]
+
+
+def test_a_demoted_category_is_the_low_tier(small, trained_nlp):
+    found = terms(run(small, trained_nlp, "A brutal dictator ruled."))
+    assert (found["brutal"]["tier"], found["dictator"]["tier"]) == ("low", "core")
+
+
+def test_voice_and_speaker_come_from_quotes_and_attribution_cues(small, trained_nlp):
+    text = 'The thug left. “The regime must go,” Smith said.'
+    start = text.index("“")
+    cue = {"label": "cue", "attributes": {
+        "source": {"start": text.index("Smith"), "end": text.index("Smith") + 5, "text": "Smith"},
+        "source_resolved": None,
+        "content": {"start": start + 1, "end": text.index("”"), "text": "The regime must go,"}}}
+    article = Article("t", text, "t.txt")
+    hits = terms(small.annotate(article, trained_nlp(text), annotations={"attribution": (cue,)}))
+    assert (hits["thug"]["voice"], hits["thug"]["speaker"]) == ("own", None)
+    assert hits["regime"]["voice"] == "quoted"
+    assert hits["regime"]["speaker"]["text"] == "Smith"
+    alone = terms(small.annotate(article, trained_nlp(text)))
+    assert (alone["regime"]["voice"], alone["regime"]["speaker"]) == ("quoted", None)
 
 
 # --- flags -----------------------------------------------------------------------------

@@ -174,7 +174,7 @@ def register_annotators(register):
 
 @pytest.mark.parametrize("used, options, message", [
     ("nope", [], "error: annotator 'user' uses 'nope', which is not installed"),
-    ("attribution", ["--disable", "attribution"],
+    ("attribution", ["--disable", "attribution,loaded_terms"],
      "error: annotator 'user' uses 'attribution', which is disabled"),
     ("user", [], "error: annotators in a cycle: 'user' uses 'user'"),
 ])

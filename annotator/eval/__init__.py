@@ -4,8 +4,8 @@ Where each part lives:
 
 - ``registry``: the known gold formats in detection order, ``read_gold``, the label map;
 - ``gold_format``: the interface a format implements, and the standard annotate-and-score run;
-- one module per format: ``brat``, ``ptc``, ``sentences``, ``quotes``, ``newsmtsc``, ``vader``
-  (its gold item types, its reader and its scorer);
+- one module per format: ``brat``, ``basil``, ``ptc``, ``sentences``, ``quotes``,
+  ``newsmtsc``, ``vader`` (its gold item types, its reader and its scorer);
 - ``gold``: gold items and the reading helpers formats share; ``span``: span algebra;
 - ``metrics``: the P/R/F1 measures; ``selector``: picking our annotations by the label map;
 - ``report``: the table and JSON; ``runner``: ``evaluate``, which ties them together.

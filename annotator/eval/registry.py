@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from ..errors import ConfigError, InputError
+from .basil import BasilFormat
 from .brat import BratFormat
 from .gold import Gold
 from .gold_format import GoldFormat
@@ -28,8 +29,8 @@ from .w3c import W3CFormat
 GOLD_FORMATS: dict[str, GoldFormat] = {
     f.name: f
     for f in (
-        BratFormat(), PtcFormat(), W3CFormat(), SentencesFormat(), QuotesFormat(),
-        NewsmtscFormat(), VaderFormat(), LabelStudioFormat(),
+        BratFormat(), BasilFormat(), PtcFormat(), W3CFormat(), SentencesFormat(),
+        QuotesFormat(), NewsmtscFormat(), VaderFormat(), LabelStudioFormat(),
     )
 }
 FORMATS = tuple(GOLD_FORMATS)

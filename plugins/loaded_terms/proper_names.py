@@ -1,9 +1,9 @@
 """Proper names: a word inside a name ("Dave Brat", "Vicente Fox") is never a loaded term.
 
 A name is a named entity of a naming type (PERSON, ORG, GPE, FAC, LAW, WORK_OF_ART) or a
-run of capitalised proper nouns ("Grand Jury"). Headlines written in title case make
-every word look like a name, so there a word counts as one only when the article
-also uses it as a name in running text ("Brat" after "Dave Brat").
+run of capitalised proper nouns ("Grand Jury"), and every other occurrence of a word
+used in one, written the same way ("Brat said" after "Dave Brat"). Headlines written in
+title case make every word look like a name, so their words count only by that last rule.
 """
 
 from __future__ import annotations
@@ -59,8 +59,10 @@ def _name_runs(doc: Doc) -> list[tuple[int, int]]:
 def proper_name_tokens(doc: Doc) -> dict[int, tuple[int, int]]:
     """Token index -> the token range of the name holding it.
 
-    Outside title-case lines every name counts; inside them only tokens whose text the
-    article uses as a name in running text. Empty on a pipeline without NER or tags.
+    Outside title-case lines every name counts; a word used in a name elsewhere in the
+    article is a name wherever it is written the same way ("Brat said", a headline's
+    "Brat"); otherwise words of title-case lines are not names. Empty on a pipeline
+    without NER or tags.
     """
     titled = title_case_lines(doc.text)
 
@@ -76,7 +78,7 @@ def proper_name_tokens(doc: Doc) -> dict[int, tuple[int, int]]:
             inside.setdefault(i, (start, end))
             name_words.add(doc[i].text)
     for token in doc:
-        if token.i not in inside and token.text in name_words and in_title(token):
+        if token.i not in inside and token.text in name_words:
             inside[token.i] = (token.i, token.i + 1)
     return inside
 
