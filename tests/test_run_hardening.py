@@ -264,7 +264,7 @@ def test_random_jsonl_never_raises_and_every_file_validates(tmp_path_factory, ro
     path.write_text("".join(json.dumps({**m, "id": i, "text": t}) + "\n" for i, t, m in rows),
                     encoding="utf-8")
     out = folder / "out"
-    result = invoke(path, "-o", out, "--only", "loaded_terms,sentiment", *FAST)
+    result = invoke(path, "-o", out, "--only", "attribution,loaded_terms,sentiment", *FAST)
     assert result.exit_code in (0, 1), result.output
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     assert "Traceback" not in result.output
