@@ -6,10 +6,14 @@ import textwrap
 from pathlib import Path
 
 import pytest
+import spacy
 from annotator_plugins.loaded_terms import LoadedTerms
+from click.testing import CliRunner
 from jsonschema import Draft202012Validator
 
 from annotator import Article, ConfigError
+from annotator.cli import cli
+from annotator.pipeline import find_english_pipeline
 from annotator.schema import load_schema, registry
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,9 +60,15 @@ def builtin() -> LoadedTerms:
     return LoadedTerms()
 
 
+@pytest.fixture(scope="module")
+def lexicon_only() -> LoadedTerms:
+    return LoadedTerms(model="none")
+
+
 @pytest.fixture
 def small(tmp_path: Path) -> LoadedTerms:
-    return LoadedTerms(include_builtin=False, extra_lexicons=[str(write(tmp_path, TEST_LEXICON))])
+    return LoadedTerms(include_builtin=False, extra_lexicons=[str(write(tmp_path, TEST_LEXICON))],
+                       model="none")
 
 
 def run(annotator: LoadedTerms, nlp, text: str) -> list:
@@ -93,10 +103,10 @@ def test_quoted_dictator_is_a_loaded_term_and_a_scare_quote(builtin, trained_nlp
     assert scare[0].attributes["labeling_cue"] == "labeling"
 
 
-def test_staged_referendums_and_moscow_staged_votes_are_found(builtin, trained_nlp):
-    found = terms(run(builtin, trained_nlp, seed_text("003")))
+def test_staged_referendums_and_moscow_staged_votes_are_found(lexicon_only, trained_nlp):
+    found = terms(run(lexicon_only, trained_nlp, seed_text("003")))
     assert found["staged referendums"]["term"] == "staged referendum"
-    found = terms(run(builtin, trained_nlp, seed_text("004")))
+    found = terms(run(lexicon_only, trained_nlp, seed_text("004")))
     assert found["staged votes"]["term"] == "staged vote"
 
 
@@ -112,7 +122,7 @@ def test_every_seed_hit_explains_itself_and_fits_the_schema(builtin, trained_nlp
             assert not list(validator.iter_errors(annotation.attributes)), annotation
             if annotation.label == "loaded_term":
                 attributes = annotation.attributes
-                assert attributes["category"] in builtin.categories
+                assert attributes["category"] in {*builtin.categories, "learned"}
                 assert attributes["rationale"] and attributes["source"]
                 span = attributes["term_span"]
                 assert text[span["start"]:span["end"]] == span["text"]
@@ -157,8 +167,9 @@ def test_pattern_entry_matches_text(small, trained_nlp):
 def test_phrase_span_covers_the_framed_noun_phrase_unless_disabled(tmp_path, trained_nlp):
     lexicon = str(write(tmp_path, TEST_LEXICON))
     text = "It was a brutal crackdown."
-    wide = LoadedTerms(include_builtin=False, extra_lexicons=[lexicon])
-    narrow = LoadedTerms(include_builtin=False, extra_lexicons=[lexicon], phrase_spans=False)
+    wide = LoadedTerms(model="none", include_builtin=False, extra_lexicons=[lexicon])
+    narrow = LoadedTerms(model="none", include_builtin=False, extra_lexicons=[lexicon],
+                         phrase_spans=False)
     [hit] = run(wide, trained_nlp, text)
     assert text[hit.start:hit.end] == "a brutal crackdown"
     assert hit.attributes["term_span"]["text"] == "brutal"
@@ -291,7 +302,8 @@ def test_scare_quote_modes(tmp_path, blank_nlp):
     text = "The talks were “promising” and the leader a “dictator” to some."
 
     def scare(mode: str) -> list[str]:
-        annotator = LoadedTerms(include_builtin=False, extra_lexicons=[lexicon], scare_quotes=mode)
+        annotator = LoadedTerms(model="none", include_builtin=False, extra_lexicons=[lexicon],
+                                scare_quotes=mode)
         return [text[a.start:a.end] for a in run(annotator, blank_nlp, text)
                 if a.label == "scare_quote"]
 
@@ -299,7 +311,7 @@ def test_scare_quote_modes(tmp_path, blank_nlp):
     assert scare("all") == ["“promising”", "“dictator”"]
     assert scare("none") == []
     with pytest.raises(ConfigError, match="scare_quotes"):
-        LoadedTerms(include_builtin=False, scare_quotes="some")
+        LoadedTerms(model="none", include_builtin=False, scare_quotes="some")
 
 
 def test_long_or_sentence_quotes_are_not_scare_quotes(small, blank_nlp):
@@ -313,7 +325,7 @@ def test_long_or_sentence_quotes_are_not_scare_quotes(small, blank_nlp):
 def test_user_lexicon_changes_output_without_code(builtin, trained_nlp):
     text = "Officials described a border crisis as an invasion by illegal immigrants."
     plain = {a["term"] for a in terms(run(builtin, trained_nlp, text)).values()}
-    domain = LoadedTerms(extra_lexicons=[str(IMMIGRATION)])
+    domain = LoadedTerms(model="none", extra_lexicons=[str(IMMIGRATION)])
     found = terms(run(domain, trained_nlp, text))
     assert {"border crisis", "invasion", "illegal immigrant"} <= {a["term"] for a in found.values()}
     assert not {"border crisis", "illegal immigrant"} & plain
@@ -327,7 +339,8 @@ def test_user_lexicon_changes_output_without_code(builtin, trained_nlp):
 def test_user_entry_with_same_term_and_category_overrides_the_builtin(builtin, trained_nlp):
     text = "He called the child an anchor baby."
     before = terms(run(builtin, trained_nlp, text))["anchor baby"]
-    after = terms(run(LoadedTerms(extra_lexicons=[str(IMMIGRATION)]), trained_nlp, text))
+    domain = LoadedTerms(model="none", extra_lexicons=[str(IMMIGRATION)])
+    after = terms(run(domain, trained_nlp, text))
     assert before["lexicon"] == "annotator-loaded-terms"
     assert after["anchor baby"]["lexicon"] == "immigration-coverage"
     assert after["anchor baby"]["rationale"] != before["rationale"]
@@ -336,11 +349,11 @@ def test_user_entry_with_same_term_and_category_overrides_the_builtin(builtin, t
 def test_disable_categories_removes_their_hits(tmp_path, trained_nlp):
     lexicon = str(write(tmp_path, TEST_LEXICON))
     text = "The dictator slammed the press."
-    kept = LoadedTerms(include_builtin=False, extra_lexicons=[lexicon],
+    kept = LoadedTerms(model="none", include_builtin=False, extra_lexicons=[lexicon],
                        disable_categories=["labeling"])
     assert {a["category"] for a in terms(run(kept, trained_nlp, text)).values()} == {"loaded_verb"}
     with pytest.raises(ConfigError, match="unknown categories nonsense"):
-        LoadedTerms(include_builtin=False, extra_lexicons=[lexicon],
+        LoadedTerms(model="none", include_builtin=False, extra_lexicons=[lexicon],
                     disable_categories=["nonsense"])
 
 
@@ -354,7 +367,7 @@ def test_broken_user_lexicon_is_one_clear_config_error(tmp_path):
           - {term: goon, category: nonsense, rationale: Slur., source: me}
         """)
     with pytest.raises(ConfigError) as error:
-        LoadedTerms(extra_lexicons=[str(path)])
+        LoadedTerms(model="none", extra_lexicons=[str(path)])
     message = str(error.value)
     assert "\n" not in message
     assert str(path) in message and "entry 2 ('goon')" in message
@@ -363,7 +376,7 @@ def test_broken_user_lexicon_is_one_clear_config_error(tmp_path):
 
 def test_missing_lexicon_file_is_a_config_error(tmp_path):
     with pytest.raises(ConfigError, match="cannot read"):
-        LoadedTerms(extra_lexicons=[str(tmp_path / "absent.yaml")])
+        LoadedTerms(model="none", extra_lexicons=[str(tmp_path / "absent.yaml")])
 
 
 def test_summary_counts_by_category_and_voice(small, trained_nlp):
@@ -384,3 +397,94 @@ def test_blank_pipeline_still_finds_the_seed_labels(builtin, blank_nlp):
     found = {a.attributes["term"] for a in annotations if a.label == "loaded_term"}
     assert {"dictator", "war of words", "staged vote", "undeterred"} <= found
     assert "“dictator”" in [text[a.start:a.end] for a in annotations if a.label == "scare_quote"]
+
+
+# --- the learned span scorer ---------------------------------------------------------------
+
+
+def test_every_span_has_a_probability_and_learned_spans_explain_themselves(builtin,
+                                                                            trained_nlp):
+    text = seed_text("003")
+    annotations = run(builtin, trained_nlp, text)
+    for annotation in annotations:
+        attributes = annotation.attributes
+        assert 0 <= attributes["probability"] <= 1
+        assert annotation.score == attributes["probability"]
+        if attributes["category"] == "learned":
+            assert attributes["tier"] == "learned"
+            assert attributes["matched_by"] == "model"
+            assert "cue words:" in attributes["rationale"]
+            assert attributes["probability"] >= builtin.settings["threshold"]
+
+
+def test_a_higher_threshold_keeps_fewer_spans_and_never_drops_core_hits(trained_nlp):
+    text = " ".join(seed_text(prefix) for prefix in ("000", "001", "002"))
+    doc = trained_nlp(text)
+    loose, strict = LoadedTerms(threshold=0.05), LoadedTerms(threshold=0.95)
+    many = list(loose.annotate(Article("t", text, "t"), doc))
+    few = list(strict.annotate(Article("t", text, "t"), doc))
+    assert len(few) < len(many)
+    core = {(a.start, a.end) for a in many if a.attributes.get("tier") == "core"}
+    assert core <= {(a.start, a.end) for a in few}
+    for annotation in few:
+        if annotation.attributes.get("tier") in ("low", "learned"):
+            assert annotation.attributes["probability"] >= 0.95
+
+
+def test_without_a_model_every_hit_stays_and_has_no_probability(tmp_path, trained_nlp):
+    plain = LoadedTerms(model="none")
+    [hit] = [a for a in run(plain, trained_nlp, "Nothing but outright lies.")
+             if a.attributes["term"] == "outright"]
+    assert (hit.attributes["tier"], hit.attributes["probability"], hit.score) == (
+        "low", None, None)
+
+
+@pytest.mark.parametrize("make", [
+    lambda folder: None,
+    lambda folder: (folder.mkdir(), (folder / "meta.json").write_text("{not json")),
+    lambda folder: (folder.mkdir(), (folder / "meta.json").write_text(
+        '{"spacy_version": ">=3.8.0,<3.9.0"}')),
+])
+def test_a_missing_or_corrupt_model_folder_is_one_line_and_exit_2(tmp_path, make):
+    folder = tmp_path / "model"
+    make(folder)
+    config = tmp_path / "annotator.toml"
+    config.write_text(f'[tool.annotator.loaded_terms]\nmodel = "{folder.as_posix()}"\n')
+    result = CliRunner().invoke(cli, [str(next(SEEDS.glob("000_*.txt"))), "--config",
+                                      str(config), "-o", str(tmp_path / "out"), "-q"])
+    assert result.exit_code == 2
+    assert len(result.stderr.splitlines()) == 1
+    assert str(folder) in result.stderr
+
+
+@pytest.mark.parametrize("threshold", [-0.1, 1.5, "high", True])
+def test_threshold_must_be_a_number_from_0_to_1(threshold):
+    with pytest.raises(ConfigError, match="threshold"):
+        LoadedTerms(model="none", threshold=threshold)
+
+
+@pytest.mark.slow
+def test_annotate_train_retrains_the_scorer_on_ptc_style_gold(tmp_path):
+    gold = tmp_path / "gold"
+    (gold / "articles").mkdir(parents=True)
+    rows = []
+    sentences = ["The corrupt regime crushed peaceful protesters again.",
+                 "Officials met on Tuesday to discuss the budget.",
+                 "These thugs and their puppet masters lie shamelessly."]
+    for number in range(10):
+        text = " ".join(sentences[(number + k) % 3] for k in range(3))
+        (gold / "articles" / f"article{number}.txt").write_text(text, encoding="utf-8")
+        for word in ("corrupt regime", "thugs", "puppet masters"):
+            start = text.index(word)
+            rows.append(f"{number}\tLoaded_Language\t{start}\t{start + len(word)}")
+    (gold / "labels.tsv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    out = tmp_path / "model"
+    result = CliRunner().invoke(cli, ["train", "loaded_terms", str(gold), "-o", str(out),
+                                      "--epochs", "1"])
+    assert result.exit_code == 0, result.output
+    assert "loaded-terms tagger epoch 1/1" in result.stderr
+    retrained = LoadedTerms(model=str(out))
+    text = sentences[0]
+    hits = [a for a in retrained.annotate(Article("t", text, "t"), spacy.load(
+        find_english_pipeline())(text))]
+    assert all(0 <= a.attributes["probability"] <= 1 for a in hits)

@@ -4,11 +4,23 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from annotator import Annotation, Annotator, ConfigError, find_quotes, load_schema, sub_span
 
+from .learned import (
+    BUILTIN_MODEL,
+    DEFAULT_THRESHOLD,
+    LEARNED_SOURCE,
+    PROPOSAL_THRESHOLD,
+    Proposal,
+    SpanScorer,
+    proposals,
+    span_probability,
+)
+from .learned import train as train_scorer
 from .lexicon import BUILTIN_LEXICON, Entry, Lexicon, read_lexicon
 from .matching import Match, TermIndex
 from .phrase import framed_phrase, is_negated, noun_chunk_bounds
@@ -16,12 +28,22 @@ from .proper_names import inside_name, proper_name_tokens
 from .scare_quotes import SCARE_QUOTE_MODES, SCARE_QUOTE_RATIONALE, scare_quote
 from .target import target_entity
 from .valence import valence as term_valence
-from .voice import speakers, voice_of
+from .voice import Voice, speakers, voice_of
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-    from annotator import Article, Quote
+    from annotator import Article, Gold, Quote, TrainOptions
+
+
+@dataclass(frozen=True)
+class Kept:
+    """A lexicon hit the threshold keeps: its span (the framed phrase), tier, probability."""
+
+    match: Match
+    span: tuple[int, int]
+    tier: str
+    probability: float | None
 
 
 class LoadedTerms(Annotator):
@@ -39,6 +61,9 @@ class LoadedTerms(Annotator):
         "scare_quotes": "labels",
         "phrase_spans": True,
         "max_scare_quote_words": 4,
+        "model": "builtin",
+        "threshold": DEFAULT_THRESHOLD,
+        "proposal_threshold": PROPOSAL_THRESHOLD,
     }
 
     def __init__(self, **settings: Any) -> None:
@@ -74,6 +99,85 @@ class LoadedTerms(Annotator):
         self.demoted = {k: v for x in self.lexicons for k, v in x.demoted.items()}
         self.entries = [e for e in merged.values() if e.category not in disabled]
         self.index = TermIndex(self.entries)
+        self.scorer = self._load_scorer(self.settings["model"])
+        for name in ("threshold", "proposal_threshold"):
+            value = self.settings[name]
+            if isinstance(value, bool) or not isinstance(value, int | float) or not (
+                0 <= value <= 1
+            ):
+                raise ConfigError(f"loaded_terms: {name} must be a number from 0 to 1, "
+                                  f"not {value!r}")
+
+    def _load_scorer(self, model: Any) -> SpanScorer | None:
+        """The learned scorer: ``builtin`` (shipped weights), a model folder, or none."""
+        if model in (None, "none"):
+            return None
+        if not isinstance(model, str | Path):
+            raise ConfigError(f"loaded_terms: model must be 'builtin', 'none' or a folder, "
+                              f"not {model!r}")
+        folder = BUILTIN_MODEL if model == "builtin" else Path(model)
+        scorer = SpanScorer.load(folder)
+        self.data_files += sorted(p for p in folder.rglob("*") if p.is_file())
+        return scorer
+
+    @classmethod
+    def train(cls, golds: Sequence[Gold], options: TrainOptions) -> None:
+        """Train the learned span scorer on PTC gold (docs/loaded-terms.md)."""
+        lexicon = cls(model="none")
+        train_scorer(golds, options, lambda doc: lexicon.lexicon_features(doc))
+
+    def matches(self, doc: Doc) -> list[Match]:
+        """Lexicon hits, left to right, without those inside proper names."""
+        names = proper_name_tokens(doc)
+        found = [
+            m for m in self.index.scan(doc)
+            if m.entry.names_allowed
+            or not inside_name(doc, m.start, m.end, names, m.length > 1 or not m.entry.words)
+        ]
+        return sorted(found, key=lambda m: (m.start, m.end))
+
+    def lexicon_features(self, doc: Doc) -> list[tuple[int, int, str]]:
+        """(start, end, category) of every lexicon hit: what the learned scorer reads."""
+        return [(m.start, m.end, m.entry.category) for m in self.matches(doc)]
+
+    def scored(self, doc: Doc) -> tuple[list[Match], Any]:
+        """The lexicon hits, and the learned scorer's per-token probabilities: everything the
+        threshold then chooses from. None without a model, and on a Doc without a parse,
+        whose features the scorer was not trained on (the blank pipeline)."""
+        matches = self.matches(doc)
+        if self.scorer is None or not doc.has_annotation("DEP"):
+            return matches, None
+        hits = [(m.start, m.end, m.entry.category) for m in matches]
+        return matches, self.scorer.probabilities(doc, hits)
+
+    def select(
+        self, doc: Doc, matches: list[Match], probabilities: Any, threshold: float
+    ) -> tuple[list[Kept], list[Proposal]]:
+        """The hits kept at ``threshold`` (core tier always; a demoted category's only at or
+        above it) with their spans, and the learned scorer's own spans that overlap no kept
+        hit, at or above ``threshold`` and ``proposal_threshold`` both."""
+        chunks = noun_chunk_bounds(doc) if self.settings["phrase_spans"] else {}
+        kept = []
+        for match in matches:
+            probability = (
+                span_probability(doc, probabilities, match.start, match.end)
+                if probabilities is not None else None
+            )
+            tier = "low" if match.entry.category in self.demoted else "core"
+            if probability is not None and tier == "low" and probability < threshold:
+                continue
+            span = framed_phrase(doc, match.start, match.end, chunks) if chunks else (
+                match.start, match.end)
+            kept.append(Kept(match, span, tier, probability))
+        if probabilities is None:
+            return kept, []
+        learned = [
+            p for p in proposals(
+                doc, probabilities, max(threshold, self.settings["proposal_threshold"])
+            )
+            if not any(p.start < k.span[1] and k.span[0] < p.end for k in kept)
+        ]
+        return kept, learned
 
     def annotate(
         self,
@@ -84,66 +188,115 @@ class LoadedTerms(Annotator):
         text = article.text
         quotes = find_quotes(text)
         cues = speakers((annotations or {}).get("attribution", ()))
-        names = proper_name_tokens(doc)
-        matches = [
-            m for m in self.index.scan(doc)
-            if m.entry.names_allowed
-            or not inside_name(doc, m.start, m.end, names, m.length > 1 or not m.entry.words)
-        ]
+        matches, probabilities = self.scored(doc)
+        kept, learned = self.select(doc, matches, probabilities, self.settings["threshold"])
         scare = self._scare_quotes(text, quotes, matches)
-        chunks = noun_chunk_bounds(doc) if self.settings["phrase_spans"] else {}
-        for match in sorted(matches, key=lambda m: (m.start, m.end)):
-            around = [q for q in quotes if q.contains(match.start, match.end)]
-            entry = match.entry
-            start, end = match.start, match.end
-            if chunks:
-                start, end = framed_phrase(doc, start, end, chunks)
-            words = text[match.start : match.end].split()
-            valence, valence_source = term_valence(
-                entry.valence, words, self.category_valence.get(entry.category)
-            )
-            target = target_entity(match.head) if match.head is not None else None
-            target_span = sub_span(text, target.start_char, target.end_char) if target else None
-            voice = voice_of(match.start, match.end, quotes, cues)
-            yield Annotation(
-                "loaded_term",
-                start,
-                end,
-                attributes={
-                    "term": entry.label,
-                    "term_span": sub_span(text, match.start, match.end),
-                    "category": entry.category,
-                    "tier": "low" if entry.category in self.demoted else "core",
-                    "rationale": entry.rationale,
-                    "alternative": entry.alternative,
-                    "lexicon": entry.lexicon,
-                    "source": entry.source,
-                    "valence": valence,
-                    "valence_source": valence_source,
-                    "target": target_span,
-                    "voice": voice.voice,
-                    "speaker": voice.speaker,
-                    "probability": None,
-                    "in_quote": bool(around),
-                    "scare_quoted": any(q in scare for q in around),
-                    "negated": is_negated(match.head),
-                    "matched_by": match.matched_by,
-                },
-            )
+        for hit in kept:
+            voice = voice_of(hit.match.start, hit.match.end, quotes, cues)
+            yield self._term_annotation(text, hit, voice, quotes, scare)
+        for proposal in learned:
+            voice = voice_of(proposal.start, proposal.end, quotes, cues)
+            yield self._learned_annotation(text, doc, proposal, voice)
         for quote, attributes in scare.items():
             voice = voice_of(quote.start, quote.end, quotes, cues)
+            probability = (
+                span_probability(doc, probabilities, quote.content_start, quote.content_end)
+                if probabilities is not None else None
+            )
             yield Annotation(
                 "scare_quote",
                 quote.start,
                 quote.end,
+                score=probability,
                 attributes={
                     **attributes,
                     "category": "scare_quote",
                     "rationale": SCARE_QUOTE_RATIONALE,
                     "voice": voice.voice,
                     "speaker": voice.speaker,
+                    "probability": probability,
                 },
             )
+
+    def _term_annotation(
+        self,
+        text: str,
+        hit: Kept,
+        voice: Voice,
+        quotes: list[Quote],
+        scare: dict[Quote, dict[str, Any]],
+    ) -> Annotation:
+        match, probability = hit.match, hit.probability
+        entry = match.entry
+        around = [q for q in quotes if q.contains(match.start, match.end)]
+        valence, valence_source = term_valence(
+            entry.valence, text[match.start : match.end].split(),
+            self.category_valence.get(entry.category),
+        )
+        target = target_entity(match.head) if match.head is not None else None
+        return Annotation(
+            "loaded_term",
+            *hit.span,
+            score=probability,
+            attributes={
+                "term": entry.label,
+                "term_span": sub_span(text, match.start, match.end),
+                "category": entry.category,
+                "tier": hit.tier,
+                "rationale": entry.rationale,
+                "alternative": entry.alternative,
+                "lexicon": entry.lexicon,
+                "source": entry.source,
+                "valence": valence,
+                "valence_source": valence_source,
+                "target": sub_span(text, target.start_char, target.end_char) if target else None,
+                "voice": voice.voice,
+                "speaker": voice.speaker,
+                "probability": probability,
+                "in_quote": bool(around),
+                "scare_quoted": any(q in scare for q in around),
+                "negated": is_negated(match.head),
+                "matched_by": match.matched_by,
+            },
+        )
+
+    def _learned_annotation(
+        self, text: str, doc: Doc, proposal: Proposal, voice: Voice
+    ) -> Annotation:
+        """A span only the learned scorer found: category ``learned``, its cue words as the
+        rationale, and valence and target from its most probable word."""
+        span = doc.char_span(proposal.start, proposal.end, alignment_mode="expand")
+        head = span.root if span is not None and doc.has_annotation("DEP") else None
+        valence, valence_source = term_valence(None, proposal.cue_words, None)
+        target = target_entity(head) if head is not None else None
+        cues = ", ".join(f"'{word}'" for word in proposal.cue_words)
+        return Annotation(
+            "loaded_term",
+            proposal.start,
+            proposal.end,
+            score=proposal.probability,
+            attributes={
+                "term": text[proposal.start : proposal.end],
+                "term_span": sub_span(text, proposal.start, proposal.end),
+                "category": "learned",
+                "tier": "learned",
+                "rationale": f"The learned scorer rates these words as loaded language; "
+                             f"cue words: {cues}.",
+                "alternative": None,
+                "lexicon": self.scorer.name if self.scorer else "learned",
+                "source": LEARNED_SOURCE,
+                "valence": valence,
+                "valence_source": valence_source,
+                "target": sub_span(text, target.start_char, target.end_char) if target else None,
+                "voice": voice.voice,
+                "speaker": voice.speaker,
+                "probability": proposal.probability,
+                "in_quote": voice.voice == "quoted",
+                "scare_quoted": False,
+                "negated": is_negated(head),
+                "matched_by": "model",
+            },
+        )
 
     def _scare_quotes(
         self, text: str, quotes: list[Quote], matches: list[Match]
