@@ -11,6 +11,7 @@ worker is lost, with one error line.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import signal
 from collections.abc import Callable
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -20,6 +21,7 @@ from ..article import Article
 from ..errors import AnnotatorError
 from .job import Engine, Job, Outcome, annotate_batch, engine_for
 
+ONE_THREAD = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")  # as Dask's nanny
 PARSE_SHARE = 1  # the parse of an article is allowed as long as one annotator
 WATCHDOG_GRACE = 30.0  # seconds on top of the budgets, for loading and writing
 
@@ -92,6 +94,8 @@ class WorkerPool:
     def __init__(self, job: Job, workers: int, annotators: int) -> None:
         from pebble import ProcessPool
 
+        for variable in ONE_THREAD:  # a worker per core: math libraries must not add threads
+            os.environ.setdefault(variable, "1")
         self.job = job
         self.annotators = annotators
         self.window = 2 * workers
