@@ -167,17 +167,22 @@ def register_annotators(register):
 '''
 
 
-@pytest.fixture
-def tagged(tmp_path):
-    """Two articles annotated by the built-ins and a one-off plugin file."""
+def annotate_with_tags(tmp_path, *options: str):
+    """Two articles annotated by the built-ins and a one-off plugin file with a schema."""
     corpus = tmp_path / "corpus.jsonl"
     corpus.write_text('{"id": "a", "text": "Ann met Bo."}\n{"id": "b", "text": "Bo left."}\n')
     plugin = tmp_path / "tags.py"
     plugin.write_text(TAGS_PLUGIN)
     out = tmp_path / "out"
-    result = CliRunner().invoke(cli, [str(corpus), "--plugin", str(plugin), "-o", str(out), "-q"])
+    result = CliRunner().invoke(cli, [str(corpus), "--plugin", str(plugin), "-o", str(out), "-q",
+                                      *options])
     assert result.exit_code == 0, result.output
     return out, plugin
+
+
+@pytest.fixture
+def tagged(tmp_path):
+    return annotate_with_tags(tmp_path)
 
 
 def validate(*args):
@@ -216,14 +221,7 @@ def test_validate_refuses_an_annotator_it_cannot_check_per_file_unless_allowed(t
 
 
 def test_validate_of_shards_uses_the_schemas_beside_them(tmp_path):
-    corpus = tmp_path / "corpus.jsonl"
-    corpus.write_text('{"id": "a", "text": "Ann met Bo."}\n')
-    plugin = tmp_path / "tags.py"
-    plugin.write_text(TAGS_PLUGIN)
-    out = tmp_path / "out"
-    result = CliRunner().invoke(cli, [str(corpus), "--plugin", str(plugin), "-o", str(out), "-q",
-                                      "--format", "jsonl"])
-    assert result.exit_code == 0, result.output
+    out, _ = annotate_with_tags(tmp_path, "--format", "jsonl")
     assert validate(out).exit_code == 0
     shutil.rmtree(out / SCHEMAS_FOLDER)
     assert "cannot check the attributes of 'tags'" in validate(out).stdout
