@@ -140,10 +140,23 @@ def train_pipeline(
 
 
 def save_model(nlp: Language, folder: Path, meta: dict[str, Any]) -> None:
-    """Write the pipeline to ``folder`` with ``meta`` merged into its meta.json."""
-    nlp.meta.update(meta)
+    """Write the pipeline to ``folder`` with ``meta`` merged into its meta.json; it declares
+    the installed spaCy minor version (3.8.x reads what 3.8.y wrote)."""
+    import spacy
+
+    major, minor = (int(part) for part in spacy.__version__.split(".")[:2])
+    nlp.meta.update(meta, spacy_version=f">={major}.{minor}.0,<{major}.{minor + 1}.0")
     folder.mkdir(parents=True, exist_ok=True)
     nlp.to_disk(folder)
+
+
+def model_sha256(folder: Path) -> str:
+    """One hash of a model folder: every file's relative path and bytes, in sorted order."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
 
 
 def first_line(error: BaseException) -> str:

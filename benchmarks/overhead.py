@@ -1,7 +1,8 @@
 """Time each annotator against bare spaCy parsing of the same corpus, in the same run.
 
 Prints ratios (annotator time / parse time), which survive a noisy shared machine
-better than seconds. Targets from the issues: attribution <= 0.15, sentiment <= 0.10,
+better than seconds. Targets from the issues: attribution (with its learned parts;
+``--config`` with ``learned = false`` times the rules alone) <= 0.5, sentiment <= 0.10,
 loaded_terms (with its learned scorer) <= 0.30.
 
     python benchmarks/overhead.py [--corpus ptc|polnear] [--articles 100] [--repeat 3]
@@ -31,7 +32,7 @@ from annotator.plugins import annotator_classes, plugin_manager
 ROOT = Path(__file__).resolve().parent.parent
 GOLD = ROOT.parent / "shared" / "gold"
 CORPORA = {"ptc": GOLD / "ptc-train" / "articles", "polnear": GOLD / "polnear-train" / "text"}
-TARGETS = {"attribution": 0.15, "loaded_terms": 0.30, "sentiment": 0.10}
+TARGETS = {"attribution": 0.5, "loaded_terms": 0.30, "sentiment": 0.10}
 
 
 def corpus(choice: str, size: int) -> tuple[str, list[Article]]:

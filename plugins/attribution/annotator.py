@@ -13,6 +13,7 @@ from annotator import (
     TrainOptions,
     find_quotes,
     load_schema,
+    model_sha256,
     sub_span,
 )
 
@@ -21,6 +22,7 @@ from .cue import Cue
 from .document import DocAnalysis
 from .finder import CueFinder
 from .hedge import hedge_annotations, vague_source_annotations
+from .learned import MODELS, LearnedParts, Thresholds, hedged_sentences, merge_cues
 from .lexicon import BUILTIN_LEXICON, STANCES, load_lexicon
 from .speaker import SPEAKER_PRONOUNS, speaker_name
 
@@ -42,13 +44,29 @@ class Attribution(Annotator):
         "resolve_sources": True,
         "hedges": True,
         "skip_cues_in_quotes": True,
+        "learned": True,
+        "model": None,
+        "cue_threshold": 0.7,
+        "keep_threshold": 0.5,
+        "source_threshold": 0.3,
+        "hedge_threshold": 0.6,
+        "hedge_keep_threshold": 0.01,
     }
+    baseline_settings = {"learned": False}
 
     def __init__(self, **settings: Any) -> None:
         super().__init__(**settings)
         path = Path(self.settings["lexicon"] or BUILTIN_LEXICON)
         self.lexicon = load_lexicon(path)
         self.data_files.append(path)
+        self.learned: LearnedParts | None = None
+        if self.settings["learned"]:
+            self.learned = LearnedParts(Path(self.settings["model"] or MODELS))
+        s = self.settings
+        self.thresholds = Thresholds(
+            s["cue_threshold"], s["keep_threshold"], s["source_threshold"],
+            s["hedge_threshold"], s["hedge_keep_threshold"],
+        )
 
     @classmethod
     def train(cls, golds: Sequence[Gold], options: TrainOptions) -> None:
@@ -60,7 +78,10 @@ class Attribution(Annotator):
     def annotate(self, article: Article, doc: Doc) -> Iterator[Annotation]:
         text = article.text
         analysis = DocAnalysis(doc, text, find_quotes(text))
-        cues = CueFinder(self.lexicon, analysis, self.settings["skip_cues_in_quotes"]).find()
+        skip = self.settings["skip_cues_in_quotes"]
+        cues = CueFinder(self.lexicon, analysis, skip).find()
+        if self.learned is not None and analysis.has_parse:
+            cues = merge_cues(analysis, self.lexicon, cues, self.learned.cue, self.thresholds, skip)
         previous: tuple[int, int] | None = None  # the last speaker, as resolved
         for cue in cues:
             annotation = self._cue_annotation(cue, analysis, previous)
@@ -69,8 +90,31 @@ class Attribution(Annotator):
                 previous = speaker["start"], speaker["end"]
             yield annotation
         if self.settings["hedges"]:
-            yield from hedge_annotations(self.lexicon, text, analysis)
+            hits = list(hedge_annotations(self.lexicon, text, analysis))
+            if self.learned is not None:
+                yield from hedged_sentences(analysis, hits, self.learned.hedge, self.thresholds)
+            else:
+                for hit in hits:
+                    attributes = {**hit.attributes, "method": "rules", "probability": None}
+                    yield Annotation("hedge", hit.start, hit.end, attributes=attributes)
         yield from vague_source_annotations(self.lexicon, cues, analysis)
+
+    def provenance(self) -> dict[str, Any]:
+        """The base provenance, plus the model folders' hashes and which method ran."""
+        record = super().provenance()
+        if self.learned is None:
+            record["method"] = "rules only (learned = false)"
+            return record
+        folders = self.learned.folders
+        record["data_files"] += [
+            {"name": f"{name} model {path}", "sha256": model_sha256(path)}
+            for name, path in folders.items()
+        ]
+        record["method"] = (
+            f"learned: cue tagger {folders['cue']}, hedge classifier {folders['hedge']}, "
+            "merged with the rules; rules alone for cues where the pipeline has no parser"
+        )
+        return record
 
     def _cue_annotation(
         self, cue: Cue, analysis: DocAnalysis, previous: tuple[int, int] | None
@@ -106,6 +150,8 @@ class Attribution(Annotator):
             "quoted": [sub_span(text, q.start, q.end) for q in quoted],
             "continuation": cue.continuation,
             "has_source": source is not None,
+            "method": cue.method,
+            "probability": cue.probability,
         }
         return Annotation("cue", cue.start, cue.end, attributes=attributes)
 

@@ -28,6 +28,8 @@ class Cue:
     content: tuple[int, int] | None = None
     quote_type: str | None = None
     continuation: bool = False
+    method: str = "rules"
+    probability: float | None = None
 
     def continued_by(self, quote: tuple[int, int]) -> Cue:
         """The same cue, speaker and stance for a quotation that continues its turn."""

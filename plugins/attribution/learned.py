@@ -8,13 +8,17 @@ works from an installed wheel.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from bisect import bisect_right
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from annotator import (
+    Annotation,
     ConfigError,
+    ModelError,
     TrainOptions,
     gold_formats,
     load_model,
@@ -29,14 +33,20 @@ from annotator import (
 
 if TYPE_CHECKING:
     from spacy.language import Language
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Span, Token
     from spacy.training import Example
+
+    from .cue import Cue
+    from .document import DocAnalysis
+    from .lexicon import Lexicon
 
 MODELS = Path(__file__).parent.parent / "models" / "attribution"
 CUE_CONFIG = MODELS / "cue.cfg"
 HEDGE_CONFIG = MODELS / "hedge.cfg"
 CUE, SOURCE, OUTSIDE = "CUE", "SOURCE", "O"
 HEDGED, CERTAIN = "HEDGED", "CERTAIN"
+RULE_CUE, RULE_SOURCE = "RULE_CUE", "RULE_SOURCE"
+CONTENT_POS = frozenset({"VERB", "NOUN", "ADJ", "ADV"})
 
 
 @dataclass(frozen=True)
@@ -60,6 +70,31 @@ def token_tags(doc: Doc, relations: Sequence[Any]) -> list[str]:
                     if not token.is_space:
                         tags[token.i] = tag
     return tags
+
+
+def mark_rule_cues(doc: Doc, cues: Sequence[Cue]) -> Doc:
+    """A copy of ``doc`` with the rules' cue and source tokens marked in ``ENT_ID``, which
+    the tagger reads as a feature: it learns where the rules are right and what they miss."""
+    marked = doc.copy()
+    for cue in cues:
+        if cue.continuation:
+            continue  # a follow-on quote's turn, not words the outlet chose
+        for span, mark in (((cue.start, cue.end), RULE_CUE), (cue.source, RULE_SOURCE)):
+            tokens = marked.char_span(*span, alignment_mode="expand") if span else None
+            for token in tokens if tokens is not None else ():
+                if token.ent_id_ != RULE_CUE:
+                    token.ent_id_ = mark
+    return marked
+
+
+def rule_cues(doc: Doc, lexicon: Lexicon) -> list[Cue]:
+    """The rules' cues in a parsed gold text, as the annotator finds them."""
+    from annotator import find_quotes
+
+    from .document import DocAnalysis
+    from .finder import CueFinder
+
+    return CueFinder(lexicon, DocAnalysis(doc, doc.text, find_quotes(doc.text)), True).find()
 
 
 def token_runs(flags: Sequence[bool]) -> list[tuple[int, int]]:
@@ -126,10 +161,10 @@ class HedgeClassifier:
         self.column = labels.index(HEDGED)
 
     def probabilities(self, docs: Sequence[Doc]) -> list[float]:
-        if not docs:
-            return []
-        scores = predict(self.nlp, docs, self.component)
-        return [float(row[self.column]) for row in scores]
+        """P(HEDGED) per doc; an empty doc is not hedged (the model cannot read it)."""
+        filled = [doc for doc in docs if len(doc)]
+        scores = iter(predict(self.nlp, filled, self.component) if filled else ())
+        return [float(next(scores)[self.column]) if len(doc) else 0.0 for doc in docs]
 
 
 def hedge_features(hits: Sequence[Any]) -> list[str]:
@@ -155,16 +190,18 @@ def sentence_hedge_hits(text: str, nlp: Language) -> tuple[Doc, list[Any]]:
 
     from .document import DocAnalysis
     from .hedge import hedge_annotations
+
+    doc = nlp.make_doc(text)
+    analysis = DocAnalysis(doc, text, find_quotes(text))
+    return doc, list(hedge_annotations(builtin_lexicon(), text, analysis))
+
+
+@cache
+def builtin_lexicon() -> Lexicon:
+    """The built-in cue lexicon, whose rules the models are trained beside."""
     from .lexicon import BUILTIN_LEXICON, load_lexicon
 
-    global _LEXICON
-    if _LEXICON is None:
-        _LEXICON = load_lexicon(BUILTIN_LEXICON)
-    doc = nlp.make_doc(text)
-    return doc, list(hedge_annotations(_LEXICON, text, DocAnalysis(doc, text, find_quotes(text))))
-
-
-_LEXICON: Any = None
+    return load_lexicon(BUILTIN_LEXICON)
 
 
 def cue_dev_score(nlp: Language, examples: Sequence[Example]) -> dict[str, float]:
@@ -204,8 +241,12 @@ def train_cues(gold: Any, nlp: Language, options: TrainOptions) -> None:
     options.echo(f"cue tagger: {len(train)} training and {len(dev)} dev texts from {gold.path}")
     items = train + dev
     docs = parse_texts([item.text for item in items], nlp, "parsing")
+    lexicon = builtin_lexicon()
     examples = [
-        Example.from_dict(doc, {"tags": token_tags(doc, item.relations)})
+        Example.from_dict(
+            mark_rule_cues(doc, rule_cues(doc, lexicon)),
+            {"tags": token_tags(doc, item.relations)},
+        )
         for doc, item in zip(docs, items, strict=True)
     ]
     model, scores = train_pipeline(
@@ -242,14 +283,6 @@ def train_hedges(gold: Any, nlp: Language, options: TrainOptions) -> None:
     })
 
 
-def load_cue_tagger(folder: Path) -> CueTagger:
-    return CueTagger(load_model(folder))
-
-
-def load_hedge_classifier(folder: Path) -> HedgeClassifier:
-    return HedgeClassifier(load_model(folder))
-
-
 def train(golds: Sequence[Any], options: TrainOptions) -> None:
     """``annotate train attribution``: brat gold trains the cue tagger, sentence gold the
     hedge classifier; each goes to its own subfolder of the output."""
@@ -259,3 +292,199 @@ def train(golds: Sequence[Any], options: TrainOptions) -> None:
         train_cues(by_format["brat"], nlp, options)
     if "sentences" in by_format:
         train_hedges(by_format["sentences"], nlp, options)
+
+
+# ---------------------------------------------------------------------------------------------
+# At annotation time
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Decision thresholds on the models' probabilities (chosen on a split of the training
+    part, never on the dev set; see docs/attribution.md)."""
+
+    cue: float
+    """A run of tokens the tagger gives P(CUE) >= cue is a cue even where no rule fires."""
+    keep: float
+    """A rule cue whose tokens all have P(CUE) < keep is dropped as a false alarm."""
+    source: float
+    """A cue without a parsed speaker takes the nearest SOURCE run in its sentence."""
+    hedge: float
+    """A sentence with P(HEDGED) >= hedge is hedged even without a lexicon hit."""
+    hedge_keep: float
+    """A sentence with a lexicon hit is hedged when P(HEDGED) >= hedge_keep."""
+
+
+class LearnedParts:
+    """The trained models of one model folder (``cue/`` and ``hedge/``)."""
+
+    def __init__(self, folder: Path) -> None:
+        parts = [folder / "cue", folder / "hedge"]
+        if not folder.is_dir():
+            raise ModelError(f"{folder}: no such model folder")
+        if not any(part.is_dir() for part in parts):
+            raise ModelError(f"{folder}: no cue/ or hedge/ model folder in it")
+        self.folders = {
+            name: path if path.is_dir() else MODELS / name
+            for name, path in zip(("cue", "hedge"), parts, strict=True)
+        }
+        self.cue = CueTagger(load_model(self.folders["cue"]))
+        self.hedge = HedgeClassifier(load_model(self.folders["hedge"]))
+
+
+def cue_probability(probabilities: Any, column: int, start: int, end: int) -> float:
+    return float(max(probabilities[start:end, column])) if end > start else 0.0
+
+
+def root_token(span: Span) -> Token:
+    """The token of a run whose head lies outside it, preferring a verb."""
+    roots = [t for t in span if not (span.start <= t.head.i < span.end) or t.head.i == t.i]
+    verbs = [t for t in roots if t.pos_ in ("VERB", "AUX")]
+    return (verbs or roots or list(span))[0]
+
+
+def learned_cue(
+    analysis: DocAnalysis, lexicon: Lexicon, run: TaggedSpan
+) -> Cue:
+    """A cue from a tagged run: its lexicon entry where its head word has one (else a
+    neutral entry named after the word, category 'learned'), with speaker and content
+    found from the parse as for rule cues."""
+    from .content import fill_adjacent_quote, fill_verb_content
+    from .cue import Cue
+    from .finder import NEGATIONS
+    from .lexicon import CueEntry
+    from .source import fill_verb_source
+
+    doc = analysis.doc
+    span = doc[run.start : run.end]
+    head = root_token(span)
+    lemma = head.lemma_.lower() if analysis.has_lemma else head.lower_
+    entry = (
+        lexicon.verbs_by_lemma.get(lemma) or lexicon.nouns.get(lemma)
+        or CueEntry(lemma or head.lower_, "neutral", "learned")
+    )
+    start, end = char_range(doc, run.start, run.end)
+    cue = Cue(start, end, entry, head, method="learned", probability=round(run.probability, 4))
+    cue.negated = any(t.lower_ in NEGATIONS for t in span) or any(
+        c.dep_ == "neg" for c in head.children
+    )
+    if head.pos_ in ("VERB", "AUX"):
+        fill_verb_source(analysis, cue, head)
+        fill_verb_content(analysis, cue, head)
+    else:
+        fill_adjacent_quote(analysis, cue)
+    return cue
+
+
+def nearest_source(
+    doc: Doc, cue: Cue, runs: Sequence[TaggedSpan]
+) -> tuple[tuple[int, int], Token] | None:
+    """The SOURCE run nearest to a cue within its sentence, not overlapping it."""
+    if cue.head is None:
+        return None
+    sentence = cue.head.sent
+    best = None
+    for run in runs:
+        if run.start < sentence.start or run.end > sentence.end:
+            continue
+        start, end = char_range(doc, run.start, run.end)
+        if start < cue.end and cue.start < end:
+            continue
+        distance = min(abs(start - cue.end), abs(cue.start - end))
+        if best is None or distance < best[0]:
+            best = (distance, (start, end), root_token(doc[run.start : run.end]))
+    return None if best is None else (best[1], best[2])
+
+
+def merge_cues(
+    analysis: DocAnalysis,
+    lexicon: Lexicon,
+    rule_cues: list[Cue],
+    tagger: CueTagger,
+    thresholds: Thresholds,
+    skip_in_quotes: bool,
+) -> list[Cue]:
+    """Rule cues the tagger does not veto, plus the tagger's cues where no rule fired; a
+    cue without a parsed speaker takes the tagger's nearest source; stances decided anew
+    in document order. Every cue records its method and the tagger's probability."""
+    from .stance import decide_stance
+
+    doc = analysis.doc
+    [probabilities] = tagger.probabilities([mark_rule_cues(doc, rule_cues)])
+    runs = tagger.runs(doc, probabilities, thresholds.cue)
+    cues: list[Cue] = []
+    for cue in rule_cues:
+        if cue.continuation:
+            cues.append(cue)  # structural: the turn of the cue before, kept as the rules say
+            continue
+        tokens = doc.char_span(cue.start, cue.end, alignment_mode="expand")
+        bounds = (tokens.start, tokens.end) if tokens is not None else (0, 0)
+        cue.probability = round(cue_probability(probabilities, tagger.cue_column, *bounds), 4)
+        if cue.probability >= thresholds.keep:
+            cues.append(cue)
+    for run in runs[CUE]:
+        start, end = char_range(doc, run.start, run.end)
+        if any(c.start < end and start < c.end for c in rule_cues) or not any(
+            t.pos_ in CONTENT_POS for t in doc[run.start : run.end]
+        ):
+            continue  # a rule cue is there already, or only auxiliaries and function words
+        if skip_in_quotes and analysis.in_quote(start):
+            continue
+        cues.append(learned_cue(analysis, lexicon, run))
+    sources = [r for r in tagger.runs(doc, probabilities, thresholds.source)[SOURCE]]
+    for cue in cues:
+        if cue.source is None and (found := nearest_source(doc, cue, sources)):
+            cue.source, cue.source_head = found
+    cues.sort(key=lambda c: (c.start, c.end))
+    for index, cue in enumerate(cues):
+        following = cues[index + 1].start if index + 1 < len(cues) else None
+        decide_stance(lexicon, analysis, cue, following)
+    return cues
+
+
+def explaining_word(classifier: HedgeClassifier, words: list[str], probability: float) -> int:
+    """The word whose removal lowers the hedge probability most: the model's reason."""
+    candidates = [i for i, word in enumerate(words) if any(c.isalpha() for c in word)]
+    if not candidates:
+        return 0
+    vocab = classifier.nlp.vocab
+    docs = [hedge_doc(vocab, words[:i] + words[i + 1 :], ()) for i in candidates]
+    drops = [probability - p for p in classifier.probabilities(docs)]
+    return candidates[max(range(len(candidates)), key=lambda k: (drops[k], -k))]
+
+
+def hedged_sentences(
+    analysis: DocAnalysis,
+    hits: list[Annotation],
+    classifier: HedgeClassifier,
+    thresholds: Thresholds,
+) -> Iterator[Annotation]:
+    """Hedge annotations for the sentences the classifier calls hedged: the lexicon's hits
+    in them (method rules), or, where there are none, the word that most raised the
+    probability (method learned), unless that word is in a direct quote (as for the
+    lexicon's hedges); each with the sentence's probability."""
+    doc = analysis.doc
+    sentences = list(doc.sents) if doc.has_annotation("SENT_START") else [doc[:]]
+    in_sentence: list[list[Annotation]] = [[] for _ in sentences]
+    starts = [s.start_char for s in sentences]
+    for hit in hits:
+        in_sentence[max(0, bisect_right(starts, hit.start) - 1)].append(hit)
+    vocab = classifier.nlp.vocab
+    words = [[t.text for t in s] for s in sentences]
+    docs = [hedge_doc(vocab, w, h) for w, h in zip(words, in_sentence, strict=True)]
+    for sentence, sentence_words, found, p in zip(
+        sentences, words, in_sentence, classifier.probabilities(docs), strict=True
+    ):
+        probability = round(p, 4)
+        if found and p >= thresholds.hedge_keep:
+            for hit in found:
+                attributes = {**hit.attributes, "method": "rules", "probability": probability}
+                yield Annotation("hedge", hit.start, hit.end, attributes=attributes)
+        elif not found and p >= thresholds.hedge:
+            token = sentence[explaining_word(classifier, sentence_words, p)]
+            if analysis.in_quote(token.idx):
+                continue  # the hedging is a direct quote's, not the outlet's voice
+            yield Annotation("hedge", token.idx, token.idx + len(token), attributes={
+                "entry": token.lower_, "category": "learned", "method": "learned",
+                "probability": probability,
+            })

@@ -1,0 +1,104 @@
+"""The attribution annotator's learned parts: shipped weights, merging with the rules,
+hedged sentences, provenance and model folders."""
+
+from __future__ import annotations
+
+from annotator_plugins.attribution import Attribution
+from annotator_plugins.attribution.learned import MODELS, token_runs
+from click.testing import CliRunner
+
+from annotator.cli import cli
+from annotator.testing import annotate_text, run_annotator
+
+TEXT = (
+    "Trump also falsely claimed that Ukraine started the war. Officials said the talks "
+    "would resume on Monday, and Zelensky remained confident about the plan. Some critics "
+    "believe the deal may perhaps be doomed.\n"
+)
+
+
+def test_the_shipped_weights_are_in_the_package():
+    for part in ("cue", "hedge"):
+        assert (MODELS / part / "meta.json").is_file(), part
+    size = sum(p.stat().st_size for p in MODELS.rglob("*") if p.is_file())
+    assert size < 15_000_000
+
+
+def test_every_cue_says_how_it_was_found_and_with_what_probability():
+    found = run_annotator(Attribution, TEXT, nlp="installed")
+    cues = [a for a in found if a["label"] == "cue"]
+    assert cues
+    for cue in cues:
+        assert cue["attributes"]["method"] in ("learned", "rules")
+        assert 0.0 <= cue["attributes"]["probability"] <= 1.0
+    falsely = next(c for c in cues if "falsely" in c["text"])
+    assert falsely["attributes"]["stance"] == "discrediting"
+    assert falsely["attributes"]["source_name"] == "Trump"
+
+
+def test_hedged_sentences_point_at_their_words_with_the_sentence_probability():
+    found = run_annotator(Attribution, TEXT, nlp="installed")
+    hedges = [a for a in found if a["label"] == "hedge"]
+    assert hedges
+    for hedge in hedges:
+        assert hedge["attributes"]["method"] in ("learned", "rules")
+        assert 0.0 <= hedge["attributes"]["probability"] <= 1.0
+        assert hedge["text"].strip()
+
+
+def test_rules_only_is_said_in_the_provenance_and_on_every_cue():
+    record = annotate_text(TEXT, [Attribution], {"attribution": {"learned": False}}, "installed")
+    [provenance] = record["provenance"]["annotators"]
+    assert provenance["method"] == "rules only (learned = false)"
+    cues = [a for a in record["annotations"] if a["label"] == "cue"]
+    assert cues and all(c["attributes"]["method"] == "rules" for c in cues)
+    assert all(c["attributes"]["probability"] is None for c in cues)
+
+
+def test_the_provenance_names_and_hashes_the_models_that_ran():
+    record = annotate_text(TEXT, [Attribution], nlp="installed")
+    [provenance] = record["provenance"]["annotators"]
+    assert provenance["method"].startswith("learned: cue tagger ")
+    names = [f["name"] for f in provenance["data_files"]]
+    assert any(name.startswith("cue model ") for name in names)
+    assert any(name.startswith("hedge model ") for name in names)
+
+
+def test_without_a_parser_the_rules_find_the_cues():
+    found = run_annotator(Attribution, "Officials said the talks would resume.", nlp="blank")
+    cues = [a for a in found if a["label"] == "cue"]
+    assert [c["attributes"]["method"] for c in cues] == ["rules"]
+
+
+def test_the_shared_doc_is_not_changed(trained_nlp):
+    from annotator import Article
+
+    doc = trained_nlp(TEXT)
+    before = doc.to_bytes()
+    list(Attribution().annotate(Article(id="t", text=TEXT), doc))
+    assert doc.to_bytes() == before
+
+
+def test_a_configured_model_folder_that_is_missing_is_one_line_and_exit_2(tmp_path):
+    config = tmp_path / "annotator.toml"
+    config.write_text(f'[tool.annotator.attribution]\nmodel = "{tmp_path / "nope"}"\n')
+    (tmp_path / "a.txt").write_text("Officials said so.\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, [str(tmp_path / "a.txt"), "-o", str(tmp_path / "out"),
+                                      "--config", str(config)])
+    assert result.exit_code == 2
+    assert result.output.strip() == f"error: {tmp_path / 'nope'}: no such model folder"
+
+
+def test_a_user_model_folder_without_any_part_is_refused(tmp_path):
+    config = tmp_path / "annotator.toml"
+    config.write_text(f'[tool.annotator.attribution]\nmodel = "{tmp_path}"\n')
+    (tmp_path / "a.txt").write_text("Officials said so.\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, [str(tmp_path / "a.txt"), "-o", str(tmp_path / "out"),
+                                      "--config", str(config)])
+    assert result.exit_code == 2
+    assert "no cue/ or hedge/ model folder in it" in result.output
+
+
+def test_token_runs_are_maximal_runs_of_true_flags():
+    assert token_runs([True, True, False, True, False, False, True]) == [(0, 2), (3, 4), (6, 7)]
+    assert token_runs([]) == []
