@@ -125,6 +125,7 @@ def test_eval_prints_the_quotes_table(trained_nlp):
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     assert report["format"] == "quotes"
-    assert set(report["scores"]["quotes"]) == {"content", "speaker", "cue"}
+    measures = ("content", "speaker", "cue")
+    assert set(report["scores"]["quotes"]) == {*measures, *(f"{m}, baseline" for m in measures)}
     assert report["scores"]["quotes"]["content"]["gold"] == sum(
         len(item.quotes) for item in read_gold(QUOTES_DATA).items)
