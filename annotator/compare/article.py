@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
@@ -98,8 +99,18 @@ class ComparedArticle:
         capitalised = sum(w[:1].isupper() or w.isdigit() for w in words)
         return bool(words) and line[-1:] not in ".!?\"”’»:" and capitalised >= 0.6 * len(words)
 
+    @cached_property
+    def _word_starts(self) -> list[int]:
+        return [s for s, _ in self.words]
+
+    def words_within(self, start: int, end: int) -> list[tuple[int, int]]:
+        """The counted words wholly inside ``start:end``, in order."""
+        first = bisect_left(self._word_starts, start)
+        last = bisect_left(self._word_starts, end, first)
+        return [(s, e) for s, e in self.words[first:last] if e <= end]
+
     def count_words(self, start: int, end: int) -> int:
-        return sum(1 for s, e in self.words if start <= s and e <= end)
+        return len(self.words_within(start, end))
 
     def evidence(self, start: int, end: int) -> dict[str, Any]:
         return {"article": self.id, "start": start, "end": end, "text": self.text[start:end]}

@@ -44,6 +44,7 @@ class EntityIndex:
 
     def __init__(self, full_names: Iterable[str]) -> None:
         self.entities: list[Entity] = []
+        self._matches: dict[str, Entity | None] = {}  # match() remembered, once built
         for name in full_names:
             parts = [POSSESSIVE.sub("", p) for p in name.split()]
             if len(parts) < 2 or not all(
@@ -51,7 +52,7 @@ class EntityIndex:
                 for p in parts
             ):
                 continue
-            entity = self.match(parts[-1]) or self._add(parts[-1].lower())
+            entity = self._closest(parts[-1]) or self._add(parts[-1].lower())
             entity.names[" ".join(parts)] += 1
 
     def _add(self, key: str) -> Entity:
@@ -61,6 +62,11 @@ class EntityIndex:
 
     def match(self, word: str) -> Entity | None:
         """The entity whose surname key is closest to ``word``, if close enough."""
+        if word not in self._matches:
+            self._matches[word] = self._closest(word)
+        return self._matches[word]
+
+    def _closest(self, word: str) -> Entity | None:
         word = POSSESSIVE.sub("", word).lower()
         if len(word) < 3:
             return None

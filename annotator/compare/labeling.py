@@ -27,7 +27,8 @@ ROLES = "|".join(sorted(ROLE_NOUNS))
 ROLE_PHRASE = re.compile(rf"\b(?:the|its|their)\s+(?:[\w-]+\s+){{0,3}}(?:{ROLES})\b",
                          re.IGNORECASE)
 WORDS_BEFORE = re.compile(r"(?:[\w.'’–-]+[ \t]+)+$")  # the words right before a name
-HONORIFICS = frozenset({"mr", "mrs", "ms", "dr"})
+# honorifics and abbreviated titles: alone before a name, each is its title ("Mr.", "Sen.")
+SHORT_TITLES = frozenset("mr mrs ms dr sen rep gov gen lt col capt sgt adm rev prof".split())
 # words that are never part of a title: where the words before a name stop being one
 NOT_TITLE = STOPWORDS | frozenset("""whether though although including like unlike since per
     via toward towards among amid despite upon within without across behind beyond around
@@ -71,11 +72,14 @@ def title_words_before(text: str, start: int, name: int) -> list[str]:
     return run[::-1]
 
 
-def honorific_before(text: str, start: int, name: int) -> tuple[int, int] | None:
-    """Where an honorific alone ("Mr.", "Ms.") stands before a name: its title, no parse
-    needed."""
+def lone_title_before(text: str, start: int, name: int) -> tuple[int, int] | None:
+    """Where one word alone before a name is its title, read without a parse: an honorific
+    or abbreviated title ("Mr.", "Sen.") or a capitalised role noun ("President")."""
     run = title_words_before(text, start, name)
-    if len(run) != 1 or run[0].rstrip(".").lower() not in HONORIFICS:
+    if len(run) != 1:
+        return None
+    bare = run[0].rstrip(".").lower()
+    if bare not in SHORT_TITLES and not (run[0].istitle() and bare in ROLE_NOUNS):
         return None
     begin = text.rindex(run[0], start, name)
     return begin, begin + len(run[0])
@@ -103,10 +107,10 @@ def needed_sentences(art: ComparedArticle,
     """The sentences the labeling matrix can read something in, in text order.
 
     A sentence where a main person's name has a title before it ("Ukrainian President
-    Volodymyr Zelensky"; an honorific alone needs no parse) or may have an appositive
-    beside it; a sentence with a loaded term near a main person's name (a label said of
-    them); and sentences with a definite role phrase ("the Ukrainian leader") that shares
-    a word with one of those titles.
+    Volodymyr Zelensky"; one word alone, "Mr." or "President", needs no parse) or may
+    have an appositive beside it; a sentence with a loaded term near a main person's name
+    (a label said of them); and sentences with a definite role phrase ("the Ukrainian
+    leader") that shares a word with one of those titles.
     """
     named = [(s, e) for s, e in person_names_at(art, None)
              if overlaps(s, e, main_spans) and not art.in_headline(s)]
@@ -120,7 +124,7 @@ def needed_sentences(art: ComparedArticle,
         for s, e in named:
             if start <= s < end:
                 run = title_words_before(art.text, start, s)
-                if run and honorific_before(art.text, start, s) is None:
+                if run and lone_title_before(art.text, start, s) is None:
                     title_words.update(w.strip(".'’–-").lower() for w in run)
                     needed = True
                 needed = needed or _apposition_beside(art.text, start, (s, e), end)
@@ -136,47 +140,51 @@ def needed_sentences(art: ComparedArticle,
     return sorted(keep + [(start, end) for start, end, words in roles if words & title_words])
 
 
-def pieces(text: str, sentences: list[tuple[int, int]]) -> list[str]:
-    """``text`` cut into the sentences and the blanked gaps between them (spaces, line
-    breaks kept): joined again, every offset is an offset of ``text``."""
+def pieces(text: str, sentences: list[tuple[int, int]]) -> list[tuple[str, bool]]:
+    """``text`` cut into the sentences (True: to parse) and the blanked gaps between them
+    (spaces, line breaks kept): joined again, every offset is an offset of ``text``."""
     found = []
     last = 0
     for start, end in sentences:
-        found += [BLANK.sub(" ", text[last:start]), text[start:end]]
+        found += [(BLANK.sub(" ", text[last:start]), False), (text[start:end], True)]
         last = end
-    found.append(BLANK.sub(" ", text[last:]))
-    return [piece for piece in found if piece]
+    found.append((BLANK.sub(" ", text[last:]), False))
+    return [(piece, parse) for piece, parse in found if piece]
 
 
 def labeling_docs(articles: list[ComparedArticle], nlp: Language,
                   spans: dict[str, dict[str, list[tuple[int, int]]]],
                   main: list[Entity]) -> dict[str, Doc]:
-    """Parse, in one batch and without NER (the clusters name the people), the sentences
-    the labeling matrix reads in each article that has entity clusters.
+    """Parse, in one batch and without NER (the clusters name the people) or lemmas, the
+    sentences the labeling matrix reads in each article that has entity clusters.
 
     Each sentence is parsed on its own, so no parse joins two of them; an article's
-    pieces are joined into one Doc whose offsets are the article's.
+    sentences and blanked gaps (tokenized only) are joined into one Doc whose offsets are
+    the article's.
     """
     from spacy.tokens import Doc
 
-    cut: dict[str, list[str]] = {}
+    cut: dict[str, list[tuple[str, bool]]] = {}
     for art in articles:
         if clustered(art):
             main_spans = sorted(s for e in main for s in spans[art.id].get(e.key, []))
             if sentences := needed_sentences(art, main_spans):
                 cut[art.id] = pieces(art.text, sentences)
-    disable = [name for name in ("ner",) if name in nlp.pipe_names]
-    parsed = iter(nlp.pipe((piece for found in cut.values() for piece in found),
+    disable = [name for name in ("ner", "lemmatizer") if name in nlp.pipe_names]
+    parsed = iter(nlp.pipe((piece for found in cut.values() for piece, parse in found if parse),
                            disable=disable))
-    return {art_id: Doc.from_docs([next(parsed) for _ in found], ensure_whitespace=False)
-            for art_id, found in cut.items()}
+    return {
+        art_id: Doc.from_docs([next(parsed) if parse else nlp.make_doc(piece)
+                               for piece, parse in found],
+                              ensure_whitespace=False, exclude=["tensor"])
+        for art_id, found in cut.items()
+    }
 
 
 def _parsed(doc: Doc, start: int, end: int) -> Span | None:
     """The tokens of ``start:end`` when that part of the text was parsed (not blanked)."""
-    if not doc.text[start:end].strip():
-        return None
-    return doc.char_span(start, end, alignment_mode="expand")
+    span = doc.char_span(start, end, alignment_mode="expand")
+    return None if span is None or all(token.is_space for token in span) else span
 
 
 
@@ -257,15 +265,15 @@ def descriptors(
         if ent is not None:
             _name_descriptors(art, ent, token_entity, found, title_words)
             continue
-        # a sentence left unparsed: only an honorific alone before the name is read
+        # a sentence left unparsed: only a lone title before the name is read
         keys = {key for key, spans in entity_spans.items() if overlaps(start, end, spans)}
         sentence = next((s for s, e in art.segments if s <= start < e), None)
-        honorific = honorific_before(art.text, sentence, start) if sentence is not None else None
-        if honorific is not None and len(keys) == 1:
+        lone = lone_title_before(art.text, sentence, start) if sentence is not None else None
+        if lone is not None and len(keys) == 1:
             key = keys.pop()
-            text = art.text[honorific[0] : honorific[1]]
-            found[key].append(Descriptor(text, "title", [art.evidence(*honorific)]))
-            title_words[key].add(text.lower())
+            text = art.text[lone[0] : lone[1]]
+            found[key].append(Descriptor(text, "title", [art.evidence(*lone)]))
+            title_words[key].update(w.lower() for w in WORD.findall(text))
     if doc is not None:
         _chunk_descriptions(art, doc, described, title_words, found)
         _labels(art, doc, token_entity, found)
@@ -317,7 +325,7 @@ def _chunk_descriptions(art: ComparedArticle, doc: Doc, described: set[tuple[int
         ):
             continue
         modifiers = {t.lower_ for t in chunk[1:-1]}
-        if root.lemma_.lower() not in ROLE_NOUNS and not any(
+        if root.lower_ not in ROLE_NOUNS and not any(  # a plural is not one person
             root.lower_ in words for words in title_words.values()
         ):
             continue

@@ -236,7 +236,7 @@ def quoted_word_rows(outlets: Outlets, index: EntityIndex) -> list[Row]:
             span = span_of(cue["attributes"].get("content"))
             if span is None:
                 continue
-            words = [s for s, e in art.words if span[0] <= s and e <= span[1] and s not in seen]
+            words = [s for s, _ in art.words_within(*span) if s not in seen]
             seen.update(words)
             if words:
                 kind = str(cue["attributes"].get("quote_type") or "unknown")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import tempfile
+from functools import cache
 from typing import IO, Any
 
 from ..errors import AnnotatorError
@@ -30,10 +31,17 @@ def _dumps(value: Any, depth: int) -> str:
     return json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n" + "  " * depth)
 
 
+@cache
+def part_schema(definition: str) -> dict[str, Any]:
+    """The schema of one part of a comparison (a ``$defs`` entry); one object per part, so
+    its validator is built once."""
+    return {"$ref": f"{load_schema(COMPARISON_SCHEMA)['$id']}#/$defs/{definition}"}
+
+
 def part_problems(value: Any, definition: str) -> list[str]:
     """Schema problems of one part of a comparison (a ``$defs`` entry), one line each."""
-    schema = {"$ref": f"{load_schema(COMPARISON_SCHEMA)['$id']}#/$defs/{definition}"}
-    return [f"{p.pointer or '/'}: {p.message}" for p in schema_problems(value, schema)]
+    return [f"{p.pointer or '/'}: {p.message}"
+            for p in schema_problems(value, part_schema(definition))]
 
 
 def comparison_problems(comparison: dict[str, Any]) -> list[str]:

@@ -13,6 +13,7 @@ import statistics
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -211,27 +212,41 @@ class Page:
 
     def _segments(self, index: int, text: str, annotations: list[dict[str, Any]],
                   targets: Iterable[tuple[int, int]]) -> list[Segment]:
+        """The text cut at every boundary; each piece lists the annotations covering it
+        (in record order), swept once from left to right."""
         cuts = {0, len(text)}
-        for a in annotations:
+        starting: dict[int, list[int]] = defaultdict(list)
+        for number, a in enumerate(annotations):
             cuts.update((a["start"], a["end"]))
+            if a["start"] < a["end"]:
+                starting[a["start"]].append(number)
         anchors: dict[int, list[tuple[str, int]]] = defaultdict(list)
         for start, end in sorted(targets):
             cuts.update((start, end))
             anchors[start].append((f"t-{index}-{start}-{end}", end))
         bounds = sorted(cuts)
+        descriptions: dict[int, str] = {}
+        active: set[int] = set()
         segments = []
         for start, end in zip(bounds, bounds[1:], strict=False):
-            covering = [a for a in annotations if a["start"] <= start and end <= a["end"]
-                        and a["start"] < a["end"]]
-            layers = sorted({self.layers[(a["annotator"], a["label"])].css for a in covering},
+            active = {n for n in active if annotations[n]["end"] > start}
+            active.update(starting.get(start, ()))
+            covering = sorted(active)
+            layers = sorted({self.layers[(annotations[n]["annotator"],
+                                          annotations[n]["label"])].css for n in covering},
                             key=lambda css: int(css[1:]))
-            tooltip = "\n".join(describe(a) for a in covering)
+            for n in covering:
+                if n not in descriptions:
+                    descriptions[n] = describe(annotations[n])
+            tooltip = "\n".join(descriptions[n] for n in covering)
             here = anchors.pop(start, [])
             segments.append(Segment(start, text[start:end], layers, tooltip, here))
         return segments
 
 
+@cache
 def environment() -> Environment:
+    """The template environment, made once (templates are compiled on first use)."""
     return Environment(
         loader=PackageLoader("annotator", "templates"),
         autoescape=select_autoescape(["html", "j2"], default_for_string=True, default=True),
