@@ -12,7 +12,14 @@ import pytest
 from click.testing import CliRunner
 
 from annotator.cli import cli
-from annotator.compare import compare_records, comparison_problems, render_report
+from annotator.compare import compare_records, comparison_problems, labeling, render_report
+from annotator.compare.article import ComparedArticle
+from annotator.compare.labeling import (
+    clustered,
+    lone_title_before,
+    needed_sentences,
+    title_words_before,
+)
 from annotator.compare.text import content_words
 from annotator.errors import InputError
 from annotator.records import iter_records
@@ -400,6 +407,29 @@ def test_seed_labeling_matrix_has_the_main_people_and_their_labels(seed_comparis
     trump = {d["text"] for cell in rows["Trump"]["cells"].values() for d in cell["descriptors"]}
     assert "Former President" in trump
     assert all(cell["mentions"] > 0 for cell in rows["Trump"]["cells"].values())
+
+
+def test_parsing_only_the_needed_sentences_reads_what_parsing_all_of_them_reads(
+        seed_records, seed_comparison, trained_nlp, monkeypatch) -> None:
+    records = list(seed_records.values())
+    assert all(clustered(ComparedArticle.from_record(r)) for r in records)  # the sparse path
+    chosen = [needed_sentences(ComparedArticle.from_record(r), [(0, len(r["article"]["text"]))])
+              for r in records]
+    total = sum(len(ComparedArticle.from_record(r).segments) for r in records)
+    assert 0 < sum(map(len, chosen)) < total / 2
+    monkeypatch.setattr(labeling, "needed_sentences", lambda art, spans: art.segments)
+    assert compare_one(records, trained_nlp)["labeling"] == seed_comparison["labeling"]
+
+
+def test_a_lone_title_before_a_name_is_read_without_a_parse() -> None:
+    text = "The vote was close, said Sen. Mary Jones. President Obama agreed, aides said."
+    assert lone_title_before(text, 0, text.index("Mary")) == at(text, "Sen.")
+    second = text.index("President")  # where the second sentence starts
+    assert lone_title_before(text, second, text.index("Obama")) == at(text, "President")
+    assert lone_title_before(text, second, text.index("aides")) is None
+    named = "He said Republican presidential candidate Mitt Romney won."
+    assert title_words_before(named, 0, named.index("Mitt")) == [
+        "Republican", "presidential", "candidate"]
 
 
 def test_compare_command_writes_a_valid_report(seeds_output, tmp_path) -> None:

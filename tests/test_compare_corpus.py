@@ -276,6 +276,23 @@ def test_jsonl_shards_compare_as_one_file_per_article(tmp_path: Path) -> None:
     assert len(json.loads(outputs[1])["articles"]) == len(records)
 
 
+def test_workers_write_the_same_files_as_one_process(tmp_path: Path, trained_nlp) -> None:
+    folder = tmp_path / "annotations"
+    folder.mkdir()
+    for found in corpus(loaded=True):
+        (folder / f"{found['article']['id']}.json").write_text(json.dumps(found), "utf-8")
+    written = []
+    for workers in ("1", "2"):
+        out = tmp_path / f"out-{workers}"
+        result = CliRunner().invoke(cli, ["compare", str(folder), "-o", str(out),
+                                          "--workers", workers])
+        assert result.exit_code == 0, result.output
+        written.append({p.relative_to(out): p.read_bytes() for p in sorted(out.rglob("*"))
+                        if p.is_file()})
+    assert len(written[0]) == 6  # events.json, comparison.json, the index and 3 event pages
+    assert written[0] == written[1]
+
+
 def test_speakers_are_people_organisations_or_resolved_pronouns() -> None:
     text = ("Senator Mary Jones said the plan was fair. The Amendment says rights are kept. "
             "The House voted on it. The Constitution, which is old, states the rule. "

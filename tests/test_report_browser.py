@@ -156,7 +156,7 @@ def index_page(tmp_path_factory, browser):
     for found in corpus(loaded=True):
         (folder / f"{found['article']['id']}.json").write_text(json.dumps(found), "utf-8")
     out = tmp_path_factory.mktemp("report")
-    run_compare(folder, out, lambda: None)
+    run_compare(folder, out, "blank:en")
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.goto((out / "report.html").as_uri())
     yield page

@@ -9,6 +9,7 @@ import click
 from ..errors import AnnotatorError
 from .app import cli, fail
 from .config import read_config
+from .run import all_cores, setting
 
 
 @cli.command("compare")
@@ -27,9 +28,12 @@ from .config import read_config
 @click.option("--seed", type=int, help="Seed of the bootstrap intervals (default: a fixed one).")
 @click.option("--resamples", type=click.IntRange(100),
               help="Bootstrap resamples per interval (default: 2000).")
+@click.option("--workers", type=click.IntRange(1),
+              help="Processes comparing events side by side, each loading the pipeline once "
+              "(default: all cores; [tool.annotator] workers). The files do not depend on it.")
 def compare_command(annotations_dir: Path, out_dir: Path, model: str | None,
                     events_file: Path | None, config_path: Path | None, seed: int | None,
-                    resamples: int | None) -> None:
+                    resamples: int | None, workers: int | None) -> None:
     """Compare outlets across the events in ANNOTATIONS_DIR (see docs/compare.md).
 
     Groups the articles into events (their event field, --events, else from the
@@ -43,13 +47,13 @@ def compare_command(annotations_dir: Path, out_dir: Path, model: str | None,
     from ..compare.outlets import read_aliases
     from ..compare.output import ComparisonInvalid
     from ..compare.run import run_compare
-    from ..pipeline import load_nlp
-
     try:
-        aliases = read_aliases(read_config(config_path))
+        config = read_config(config_path)
+        aliases = read_aliases(config)
+        workers = workers or setting(config, "workers", int, 1) or all_cores()
         overrides = read_event_file(events_file) if events_file else None
-        summary = run_compare(annotations_dir, out_dir, lambda: load_nlp(model), aliases,
-                              overrides, seed, resamples)
+        summary = run_compare(annotations_dir, out_dir, model, workers, aliases, overrides,
+                              seed, resamples)
     except ComparisonInvalid as error:
         fail(error, 1)
     except AnnotatorError as error:

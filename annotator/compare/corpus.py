@@ -81,6 +81,10 @@ class Plan:
     def outlet_of(self, entry: Entry) -> str:
         return self.names.display(entry.outlet)
 
+    def outlets_of(self, event: Event) -> dict[str, str]:
+        """Article id -> outlet display name, for the articles of ``event``."""
+        return {e.id: self.outlet_of(e) for e in event.entries}
+
 
 def _given_event(record: dict[str, Any]) -> str | None:
     event = record["article"].get("event")
@@ -153,7 +157,7 @@ def plan(records: Iterable[tuple[Location | str, dict[str, Any]]],
 class EventResult:
     event: Event
     part: dict[str, Any]  # compare_event's result
-    records: list[dict[str, Any]]
+    page: str | None = None  # the event's HTML page, when it was asked for
 
     def as_json(self) -> dict[str, Any]:
         """The event's entry in comparison.json's ``events``."""
@@ -172,8 +176,7 @@ def compare_events(corpus: Plan, nlp: Language | None,
     """Compare one event at a time, loading only its records."""
     for event in corpus.events:
         records = [load(entry.location) for entry in event.entries]
-        names = {e.id: corpus.outlet_of(e) for e in event.entries}
-        yield EventResult(event, compare_event(records, nlp, names, event.id), records)
+        yield EventResult(event, compare_event(records, nlp, corpus.outlets_of(event), event.id))
 
 
 def head(corpus: Plan, profile: ProfileBuilder) -> dict[str, Any]:

@@ -16,14 +16,14 @@ from dataclasses import dataclass
 from datetime import date
 from itertools import islice
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy.sparse import coo_matrix, csr_matrix
-from scipy.sparse.csgraph import connected_components
-from sklearn.cluster import AgglomerativeClustering
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from ..errors import ConfigError
+
+if TYPE_CHECKING:  # scikit-learn and scipy load when texts are grouped, not before
+    from scipy.sparse import csr_matrix
 
 WINDOW_DAYS = 7  # articles of one event appear within a week of each other
 # Chosen on BASIL's events of 2010-2012 (benchmarks/event_grouping.py --tune): the lead
@@ -120,6 +120,11 @@ def group_texts(texts: Iterable[str], dates: Sequence[date | None], window: int 
     distance stays under ``max_distance`` (pairs outside the window count as
     distance 1). ``texts`` is consumed once.
     """
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+    from sklearn.cluster import AgglomerativeClustering
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     vectorizer = TfidfVectorizer(stop_words="english", sublinear_tf=True, min_df=1,
                                  dtype=np.float32)
     matrix = vectorizer.fit_transform(lead(text, lead_words) for text in texts).tocsr()

@@ -6,19 +6,17 @@ import json
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
 from ..records import Location, iter_located_records, record_paths
 from ..run.output import write_atomically
-from .corpus import add_result, compare_events, head, plan
+from .corpus import add_result, head, plan
 from .output import ComparisonInvalid, ComparisonWriter
 from .profile import RESAMPLES, SEED, ProfileBuilder
-from .report import render_event, render_index
-
-if TYPE_CHECKING:
-    from spacy.language import Language
+from .report import render_index
+from .worker import EventTask, compared_events
 
 
 def _counting_files(records: Iterator[tuple[Location, dict[str, Any]]],
@@ -34,14 +32,16 @@ def _counting_files(records: Iterator[tuple[Location, dict[str, Any]]],
     advance(1)
 
 
-def run_compare(directory: Path, out_dir: Path, load_nlp: Callable[[], Language | None],
+def run_compare(directory: Path, out_dir: Path, model: str | None = None, workers: int = 1,
                 aliases: Mapping[str, str] | None = None,
                 overrides: Mapping[str, str] | None = None, seed: int | None = None,
                 resamples: int | None = None) -> str:
     """Compare the records under ``directory`` into ``out_dir``; returns a one-line summary.
 
     Writes events.json, one page per event (or report.html alone for one event),
-    then comparison.json and the index report.html. Progress goes to stderr.
+    then comparison.json and the index report.html. ``model`` names the spaCy
+    pipeline (None: any installed English one); ``workers`` processes compare events
+    side by side (the files are the same for any number). Progress goes to stderr.
     """
     with click.progressbar(length=len(record_paths(directory)), label="Reading records",
                            file=sys.stderr) as bar:
@@ -51,26 +51,27 @@ def run_compare(directory: Path, out_dir: Path, load_nlp: Callable[[], Language 
     write_atomically(out_dir / "events.json",
                      json.dumps(dict(sorted(grouping.items())), ensure_ascii=False, indent=2)
                      + "\n")
-    nlp = load_nlp()
     writer = ComparisonWriter()
     profile = ProfileBuilder(SEED if seed is None else seed,
                              RESAMPLES if resamples is None else resamples)
     single = len(corpus.events) == 1
     alignments = 0
     index_events = []
+    tasks = (EventTask(event, corpus.outlets_of(event), None if single else "../report.html")
+             for event in corpus.events)
     try:
-        with click.progressbar(compare_events(corpus, nlp), length=len(corpus.events),
-                               label=f"Comparing {len(corpus.events)} event(s)",
-                               file=sys.stderr) as results:
+        with click.progressbar(
+            compared_events(tasks, model, min(workers, len(corpus.events))),
+            length=len(corpus.events), label=f"Comparing {len(corpus.events)} event(s)",
+            file=sys.stderr,
+        ) as results:
             for result in results:
                 add_result(writer, profile, result)
                 alignments += len(result.part["alignments"])
                 entry = result.as_json()
                 index_events.append({k: entry[k] for k in ("id", "grouping", "title", "date",
                                                            "page", "articles", "outlets")})
-                page = render_event(result.part, result.records, entry,
-                                    None if single else "../report.html")
-                write_atomically(out_dir / result.event.page, page)
+                write_atomically(out_dir / result.event.page, result.page or "")
         top = head(corpus, profile)
         writer.check_head(top)
         if writer.problems:
