@@ -210,6 +210,13 @@ def test_stance_and_the_modifier_that_decided_it(trained_nlp, attribution, sente
     assert (found["stance"], found["modifier"]) == (stance, modifier)
 
 
+def test_the_quote_a_cue_introduces_is_not_a_scare_quote(trained_nlp, blank_nlp, attribution):
+    for nlp in (trained_nlp, blank_nlp):
+        found = cues(annotate(nlp, "According to Bo Lund, “cats run the house.”", attribution))
+        assert (found["According to"]["stance"], found["According to"]["modifier"]) == (
+            "neutral", None)
+
+
 def test_quoted_word_inside_the_reported_clause_is_not_a_scare_quote(trained_nlp, attribution):
     text = "Zelensky said he was not “offended” by the remarks."
     found = cues(annotate(trained_nlp, text, attribution))["said"]
@@ -513,7 +520,8 @@ def test_belief_verbs_and_settings_report_no_words(trained_nlp, attribution):
     text = ("The baker explained from a stool by the oven. “Flour is cheap,” she said. "
             "The forecast, perhaps seeming too gloomy, was ignored.")
     assert triples(annotate(trained_nlp, text, attribution)) == [
-        ("said", "she", "“Flour is cheap,”", False)]
+        ("explained", "The baker", None, False),  # where she spoke is not what she said
+        ("said", "The baker", "“Flour is cheap,”", False)]
     assert cues(annotate(trained_nlp, "“Flour is cheap,” the baker thinks.", attribution)) == {}
 
 

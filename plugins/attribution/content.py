@@ -17,7 +17,7 @@ SETTING_PREPOSITIONS = frozenset(
     through throughout within amid amidst under around into onto via""".split()
 )
 # verbs that report a belief or an appearance, not anyone's words
-WORDLESS_CATEGORIES = frozenset({"cognition", "volition", "evidential", "evidential_hedge"})
+WORDLESS_CATEGORIES = frozenset({"cognition", "volition", "evidential_hedge"})
 
 
 def fill_verb_content(analysis: DocAnalysis, cue: Cue, token: Token) -> None:
@@ -88,8 +88,8 @@ def clause_without(clause: Token, excluded: Token) -> tuple[int, int] | None:
 
 
 def quote_type(analysis: DocAnalysis, span: tuple[int, int] | None) -> str | None:
-    """direct: the content is one quotation (after an optional "that"); mixed: a reported
-    clause with quoted words in it; indirect: no quotation; None without content."""
+    """direct: the content is one quotation (after a "that", one of speech); mixed: a
+    reported clause with quoted words in it; indirect: no quotation; None without content."""
     if span is None:
         return None
     start, end = span
@@ -98,7 +98,9 @@ def quote_type(analysis: DocAnalysis, span: tuple[int, int] | None) -> str | Non
         return "indirect"
     quote = inside[0]
     lead = analysis.text[start : quote.start].strip().lower()
-    if len(inside) == 1 and lead in ("", "that") and quote.end >= end:
+    if len(inside) == 1 and quote.end >= end and (
+        not lead or lead == "that" and analysis.is_speech(quote)
+    ):
         return "direct"
     return "mixed"
 

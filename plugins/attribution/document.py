@@ -22,8 +22,13 @@ SPEAKER_GAP = re.compile(
 )
 NEARBY_QUOTE_CHARS = 60
 # between a cue and the quote it introduces: nothing, "that", or a few words ending in
-# punctuation ("said", "told reporters on Sunday:", "said in a statement,")
-OPEN_GAP = re.compile(r"\s*(?:that\s+|(?:[\w’'.-]+\s+){0,6}[\w’'.-]*[,:—–-]\s*|[,:—–-]\s*)?")
+# punctuation ("said", "told reporters on Sunday:", "said in a statement,", "joked, again
+# putting on an accent,")
+OPEN_GAP = re.compile(
+    r"\s*(?:that\s+|,?\s*(?:[\w’'.-]+\s+){0,6}[\w’'.-]*[,:—–-]\s*|[,:—–-]\s*)?"
+)
+# a few words in one sentence between a cue and a quotation
+NEAR_GAP = re.compile(r"(?:[^\S\n]*[\w’'.-]+){0,6}[^\S\n,:—–-]*[,:—–-]?\s*")
 # between a quote and the cue after it
 CLOSE_GAP = re.compile(r"[\s,—–-]*")
 SPEECH_ENDINGS = (",", "!", "?", "…")
@@ -163,6 +168,17 @@ class DocAnalysis:
                 return quote
             return None
         return None
+
+    def quote_near(self, offset: int) -> bool:
+        """A quotation starts a few words after ``offset``, in the same sentence: "Asked if
+        Sanders is “realistic …”" (the verb reports speech, whatever its content)."""
+        index = bisect_right(self.top_starts, offset)
+        if index >= len(self.top_quotes):
+            return False
+        gap = self.text[offset : self.top_quotes[index].start]
+        return len(gap) <= NEARBY_QUOTE_CHARS and bool(NEAR_GAP.fullmatch(gap)) and not (
+            re.search(r"[.!?]\s", gap)
+        )
 
     def close_quotes(self, span: tuple[int, int]) -> tuple[int, int]:
         """``span`` widened to both marks of every quotation it cuts, within the paragraph:

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .content import (
-    SETTING_PREPOSITIONS,
     WORDLESS_CATEGORIES,
     clause_without,
     fill_adjacent_quote,
@@ -96,7 +95,9 @@ class CueFinder:
             return None
         if analysis.has_parse and self._naming_participle(token, entry):
             return None
-        if entry.category == "evidential_hedge" and token.tag_ in ("VBG", "VBN"):
+        if entry.category == "evidential_hedge" and token.tag_ in ("VBG", "VBN") and not any(
+            c.dep_ in CLAUSE_DEPS for c in token.children
+        ):
             return None  # "perhaps seeming too gloomy": an appearance, no one's words
         if not self._satisfies(token, entry):
             return None
@@ -191,14 +192,13 @@ class CueFinder:
         if entry.requires is None:
             return True
         end = token.idx + len(token)
-        if analysis.quote_after(end) or analysis.quote_before(token.idx, None):
+        if analysis.quote_before(token.idx, None) or analysis.quote_near(end):
             return True
         if nxt is not None and nxt.text in (":", "that"):
             return True
         if not analysis.has_parse:
             return entry.requires == "complement"
-        deps = {c.dep_ for c in token.children
-                if c.dep_ != "prep" or c.lower_ not in SETTING_PREPOSITIONS}
+        deps = {c.dep_ for c in token.children}
         if entry.requires == "named_subject":
             subjects = [c for c in token.children if c.dep_ == "nsubj"]
             return bool(subjects) and subjects[0].pos_ in ("PROPN", "NOUN") and bool(

@@ -77,12 +77,14 @@ def _sentence_before(analysis: DocAnalysis, cue: Cue) -> str:
 def _scare_quoted_object(analysis: DocAnalysis, cue: Cue) -> str | None:
     """A short quotation that is the cue verb's object itself, not words inside its
     clause: labeled him a “dictator”, called the plan “unrealistic”, praised it as
-    “promising”. Without a parse: a short quote right after the cue."""
-    if cue.entry.role == "speaker_label":
+    “promising”. Without a parse: a short quote right after the cue. Never the quote the
+    cue introduces ('According to X, “cats run the house.”')."""
+    if cue.entry.role in ("speaker_label", "trailing_label"):
         return None
+    own = cue.content[0] if cue.quote_type == "direct" and cue.content else None
     index = bisect_right(analysis.quote_starts, cue.end)
     nearby = [q for q in analysis.quotes[index : index + 3]
-              if q.start >= cue.end and not analysis.is_speech(q)]
+              if q.start >= cue.end and q.start != own and not analysis.is_speech(q)]
     if cue.head is None or not analysis.has_parse:
         for quote in nearby:
             gap = analysis.text[cue.end : quote.start]
