@@ -378,6 +378,17 @@ def test_the_next_quoted_sentence_continues_the_speakers_turn(trained_nlp, attri
     ]
 
 
+def test_turns_work_without_a_parser_and_across_crlf_paragraphs(blank_nlp, attribution):
+    text = ("“The tram line is finished,” the minister said.\r\n\r\n"
+            "“We open it in March.”\r\n\r\n“Nobody leaves!” shouted the guard.")
+    assert [(cue, content, cont) for cue, _, content, cont in
+            triples(annotate(blank_nlp, text, attribution))] == [
+        ("said", "“The tram line is finished,”", False),
+        ("said", "“We open it in March.”", True),
+        ("shouted", "“Nobody leaves!”", False),
+    ]
+
+
 def test_quoted_paragraphs_continue_the_turn_until_another_voice(trained_nlp, attribution):
     text = ("Coach Ilse Brandt was blunt after the loss.\n\n"
             "“We defended like strangers,” Brandt said. “Nobody talked.\n\n"
