@@ -536,6 +536,43 @@ def test_belief_verbs_and_settings_report_no_words(trained_nlp, attribution):
     assert cues(annotate(trained_nlp, "“Flour is cheap,” the baker thinks.", attribution)) == {}
 
 
+class VetoingTagger:
+    """A cue tagger that gives every token P(CUE) = 0: it vetoes every rule cue it judges."""
+
+    cue_column, source_column = 0, 1
+
+    def probabilities(self, docs):
+        import numpy
+
+        return [numpy.zeros((len(doc), 3)) for doc in docs]
+
+    def runs(self, doc, probabilities, threshold):
+        return {"CUE": [], "SOURCE": []}
+
+
+def test_the_learned_merge_keeps_dash_credits_and_drops_a_vetoed_cues_turn(trained_nlp):
+    from annotator_plugins.attribution.document import DocAnalysis
+    from annotator_plugins.attribution.finder import CueFinder
+    from annotator_plugins.attribution.learned import Thresholds, merge_cues
+
+    text = ("“The line is open,” the minister said. “Trains run hourly.”\n"
+            "Every ferry must run on time. – Tomas Lindqvist")
+    analysis = DocAnalysis(trained_nlp(text), text, find_quotes(text))
+    lexicon = Attribution(learned=False).lexicon
+    rules = CueFinder(lexicon, analysis, True).find()
+    assert [(text[c.start:c.end], c.continuation) for c in rules] == [
+        ("said", False), ("said", True), ("–", False)]
+    merged = merge_cues(analysis, lexicon, rules, VetoingTagger(),
+                        Thresholds(0.5, 0.5, 0.5, 0.5, 0.5), True)
+    assert [text[c.start:c.end] for c in merged] == ["–"]
+
+
+def test_the_shipped_annotator_attributes_dash_credits(trained_nlp):
+    text = "Every ferry must run on time, every day. - Tomas Lindqvist"
+    found = cues(annotate(trained_nlp, text, Attribution()))
+    assert found["-"]["source_name"] == "Tomas Lindqvist"
+
+
 def test_summary_counts_continuations_apart(trained_nlp, attribution):
     text = "“The line is open,” the minister said. “Trains run hourly.”"
     summary = attribution.summarize(annotate(trained_nlp, text, attribution))

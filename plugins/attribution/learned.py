@@ -413,15 +413,19 @@ def merge_cues(
     [probabilities] = tagger.probabilities([mark_rule_cues(doc, rule_cues)])
     runs = tagger.runs(doc, probabilities, thresholds.cue)
     cues: list[Cue] = []
+    kept: set[tuple[int, int]] = set()
     for cue in rule_cues:
         if cue.continuation:
-            cues.append(cue)  # structural: the turn of the cue before, kept as the rules say
+            if (cue.start, cue.end) in kept:  # the turn of a kept cue, as the rules say
+                cues.append(cue)
             continue
         tokens = doc.char_span(cue.start, cue.end, alignment_mode="expand")
         bounds = (tokens.start, tokens.end) if tokens is not None else (0, 0)
         cue.probability = round(cue_probability(probabilities, tagger.cue_column, *bounds), 4)
-        if cue.probability >= thresholds.keep:
+        # a dash credit is layout, not words: the tagger has never seen one to judge
+        if cue.probability >= thresholds.keep or cue.entry.role == "trailing_label":
             cues.append(cue)
+            kept.add((cue.start, cue.end))
     for run in runs[CUE]:
         start, end = char_range(doc, run.start, run.end)
         if any(c.start < end and start < c.end for c in rule_cues) or not any(
