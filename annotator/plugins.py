@@ -347,7 +347,8 @@ def load_annotators(
     unknown = sorted(set(settings) - set(classes))
     if unknown:
         raise ConfigError(f"settings given for unknown annotator(s): {', '.join(unknown)}")
+    selected = select(classes, only, disable)
     if only and include_used:
-        only = with_used(classes, only)
-    order = run_order(classes, select(classes, only, disable))
+        selected = select(classes, with_used(classes, only), disable)
+    order = run_order(classes, selected)
     return [instantiate(classes[name], settings.get(name, {})) for name in order]

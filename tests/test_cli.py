@@ -134,9 +134,23 @@ def test_stdin_and_only(tmp_path, trained_nlp):
     assert [p["name"] for p in record["provenance"]["annotators"]] == ["sentiment"]
 
 
+def test_only_runs_the_annotators_it_uses_too_and_says_so(tmp_path, trained_nlp):
+    result = CliRunner().invoke(
+        cli, ["-", "-o", str(tmp_path), "--only", "loaded_terms", "-q"],
+        input='The regime\'s spokesman said the "reforms" were working.',
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stderr.startswith("note: also running attribution (used by loaded_terms)\n")
+    record = json.loads((tmp_path / "stdin.json").read_text("utf-8"))
+    assert [p["name"] for p in record["provenance"]["annotators"]] == [
+        "attribution", "loaded_terms"]
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
+        (["run", str(SEEDS), "--only", "loaded_terms", "--disable", "attribution"],
+         "annotator 'loaded_terms' uses 'attribution', which is disabled"),
         (["validate", "does-not-exist"], "does not exist"),
         (["run", str(SEEDS), "--only", "nope"], "--only: unknown annotator(s) nope"),
         (["run", str(SEEDS), "--model", "no_such_pipeline"], "cannot load spaCy pipeline"),

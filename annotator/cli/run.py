@@ -49,7 +49,7 @@ def setting(config: dict[str, Any], key: str, kind: type, minimum: float) -> Any
               "mode (default: any installed English pipeline with parser and NER).")
 @click.option("--plugin", "plugin_files", multiple=True, type=click.Path(dir_okay=False),
               help="Load a plugin from this Python file (repeatable).")
-@click.option("--only", help="Run only these annotators (comma-separated).")
+@click.option("--only", help="Run only these annotators (comma-separated), and those they use.")
 @click.option("--disable", help="Do not run these annotators (comma-separated).")
 @click.option("--lexicon", "lexicons", multiple=True,
               type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -131,6 +131,11 @@ def run(
         fail(error)
 
     names = [a.name for a in engine.annotators]
+    for annotator in engine.annotators:
+        if job.only and annotator.name not in job.only:
+            users = [a.name for a in engine.annotators if annotator.name in a.uses]
+            click.echo(f"note: also running {annotator.name} (used by {', '.join(users)})",
+                       err=True)
 
     def start(many: bool) -> Executor:
         if scheduler:

@@ -101,6 +101,7 @@ class Engine:
             only=list(job.only) if job.only else None,
             disable=list(job.disable) if job.disable else None,
             settings=copy.deepcopy(dict(job.settings)),
+            include_used=True,
         )
         if not self.annotators:
             raise ConfigError("no annotators selected")
