@@ -12,6 +12,7 @@ from .errors import AnnotatorError, ConfigError, InputError, ModelError, PluginE
 from .eval import Gold
 from .exporter import Exporter
 from .hookspecs import hookimpl
+from .prescan import PrescannedPattern, lowercase_for_prescan
 from .quotes import Quote, find_quotes
 from .reader import Reader, Source, decode
 from .schema import load_schema
@@ -19,6 +20,7 @@ from .training import (
     TrainOptions,
     gold_formats,
     load_model,
+    model_provenance,
     model_sha256,
     parse_texts,
     predict,
@@ -45,6 +47,7 @@ __all__ = [
     "InputError",
     "ModelError",
     "PluginError",
+    "PrescannedPattern",
     "Quote",
     "Reader",
     "Source",
@@ -57,6 +60,8 @@ __all__ = [
     "hookimpl",
     "load_model",
     "load_schema",
+    "lowercase_for_prescan",
+    "model_provenance",
     "model_sha256",
     "parse_texts",
     "predict",

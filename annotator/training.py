@@ -159,6 +159,13 @@ def model_sha256(folder: Path) -> str:
     return digest.hexdigest()
 
 
+def model_provenance(part: str, folder: Path, builtin: Path) -> dict[str, str]:
+    """A model folder as one provenance data file: the hash of it all, named by ``part``
+    and, for a user's model, by its folder (a built-in one reads the same on every install)."""
+    where = "built in" if folder.resolve() == builtin.resolve() else str(folder)
+    return {"name": f"{part} model ({where})", "sha256": model_sha256(folder)}
+
+
 def first_line(error: BaseException) -> str:
     return (str(error).splitlines() or [type(error).__name__])[0]
 

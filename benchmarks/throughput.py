@@ -4,7 +4,8 @@ Every figure is a ratio against a baseline measured in the same run, on the same
 texts and pipeline, which survives a noisy shared machine better than seconds:
 
 - bare ``nlp.pipe`` (articles/s, in this process, the pipeline already loaded);
-- ``annotate --workers 1`` against bare ``nlp.pipe`` (target >= 0.85);
+- ``annotate --workers 1`` against bare ``nlp.pipe`` (target >= 0.85), as shipped and
+  with the rules alone (the learned parts off);
 - ``annotate --workers 2`` against ``--workers 1`` (target >= 1.7 on 2 cores);
 - the unchanged re-run against the first run, whole commands (target <= 0.05);
 - peak memory at two (or three) corpus sizes, blank pipeline with sentiment only
@@ -25,7 +26,7 @@ when ../shared/gold is beside the project, else the seeds repeated.
 
     python benchmarks/throughput.py [--articles 200] [--rerun-articles 1000]
         [--memory 500,5000] [--fast-only loaded_terms,boilerplate] [--repeat 2]
-        [--model NAME] [--skip workers,rerun,memory,fast,validate]
+        [--model NAME] [--skip rules,workers,rerun,memory,fast,validate]
 """
 
 from __future__ import annotations
@@ -46,6 +47,11 @@ PTC = ROOT.parent / "shared" / "gold" / "ptc-train" / "articles"
 ANNOTATE = [sys.executable, "-m", "annotator.cli"]
 BATCH = 16
 CPU_SECONDS: list[float] = []  # of every command run, in order
+RULES_ONLY = """[tool.annotator.attribution]
+learned = false
+[tool.annotator.loaded_terms]
+model = "none"
+"""
 TARGETS = {"workers1": 0.85, "workers2": 1.7, "rerun": 0.05, "memory": 1.2, "fast": 100.0,
            "validate": 100.0}
 
@@ -107,8 +113,8 @@ def main() -> None:
                         help="annotators of the fast mode (default loaded_terms,boilerplate)")
     parser.add_argument("--repeat", type=int, default=2, help="best of N timings (default 2)")
     parser.add_argument("--model", help="spaCy pipeline (default: the installed English one)")
-    parser.add_argument("--skip", default="", help="parts to skip: workers,rerun,memory,fast,"
-                        "validate")
+    parser.add_argument("--skip", default="", help="parts to skip: rules,workers,rerun,memory,"
+                        "fast,validate")
     options = parser.parse_args()
     skip = set(filter(None, options.skip.split(",")))
     if options.articles <= 2 * BATCH:
@@ -136,18 +142,18 @@ def main() -> None:
               f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
         print(f"bare nlp.pipe: {bare_rate:.2f} articles/s")
 
-        def steady(workers: int) -> tuple[float, float]:
+        def steady(workers: int, *extra: str) -> tuple[float, float]:
             """Articles per wall second, and CPU seconds per article, past the start."""
             def annotate(source: Path) -> Callable[[], list[str]]:
                 return lambda: [*ANNOTATE, str(source), "-o", str(work / "out"), "--force",
-                                "--workers", str(workers), "-q", *model]
+                                "--workers", str(workers), "-q", *model, *extra]
             full, _ = best(options.repeat, annotate(corpus))
             full_cpu = CPU_SECONDS[-1]
             start, _ = best(options.repeat, annotate(small))
             articles = options.articles - 2 * BATCH
             rate = articles / max(full - start, 1e-9)
             cpu = (full_cpu - CPU_SECONDS[-1]) / articles
-            print(f"annotate --workers {workers}: {rate:.2f} articles/s steady, "
+            print(f"annotate --workers {workers} {' '.join(extra)}: {rate:.2f} articles/s steady, "
                   f"{cpu:.3f} CPU s an article ({full:.1f} s whole command, {start:.1f} s "
                   f"for {2 * BATCH} articles)")
             return rate, cpu
@@ -156,6 +162,12 @@ def main() -> None:
         ratio = one / bare_rate
         print(f"  --workers 1 / bare nlp.pipe = {ratio:.2f}  ({verdict('workers1', ratio)}); "
               f"in CPU time: {bare_cpu / one_cpu:.2f}")
+        if "rules" not in skip:
+            rules = work / "rules.toml"
+            rules.write_text(RULES_ONLY)
+            rate, cpu = steady(1, "--config", str(rules))
+            print(f"  rules only (learned parts off), --workers 1 / bare nlp.pipe = "
+                  f"{rate / bare_rate:.2f}; in CPU time: {bare_cpu / cpu:.2f}")
         if "workers" not in skip:
             two, two_cpu = steady(2)
             ratio = two / one

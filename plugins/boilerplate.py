@@ -42,8 +42,8 @@ class Rule:
     max_words: int
     rationale: str
 
-    def matches(self, line: str) -> bool:
-        return len(WORD.findall(line)) <= self.max_words and bool(self.pattern.fullmatch(line))
+    def matches(self, line: str, words: int) -> bool:
+        return words <= self.max_words and bool(self.pattern.fullmatch(line))
 
 
 def read_rules(path: Path) -> list[Rule]:
@@ -107,7 +107,8 @@ class Boilerplate(Annotator):
 
     def classify(self, line: str) -> Rule | None:
         """The first rule that matches the whole line, if any."""
-        return next((rule for rule in self.rules if rule.matches(line)), None)
+        words = len(WORD.findall(line))
+        return next((rule for rule in self.rules if rule.matches(line, words)), None)
 
     def annotate(self, article: Article, doc: Doc | None = None) -> Iterator[Annotation]:
         for start, end in lines(article.text):

@@ -262,7 +262,9 @@ def fired_rules(
         fired.append(("exclamation", None, None))
     if total and text.count("?") > 1:
         fired.append(("question_marks", None, None))
-    return sorted(set(fired), key=lambda r: (r[1] if r[1] is not None else math.inf, r[0]))
+    return sorted(set(fired), key=lambda r: (
+        math.inf if r[1] is None else r[1], r[0], math.inf if r[2] is None else r[2]
+    ))
 
 
 def _negation_rule(lowered: list[str], i: int, back: int) -> str | None:

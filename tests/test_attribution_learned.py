@@ -3,10 +3,13 @@ hedged sentences, provenance and model folders."""
 
 from __future__ import annotations
 
+import shutil
+
 from annotator_plugins.attribution import Attribution
 from annotator_plugins.attribution.learned import MODELS, token_runs
 from click.testing import CliRunner
 
+from annotator import model_provenance, model_sha256
 from annotator.cli import cli
 from annotator.testing import annotate_text, run_annotator
 
@@ -46,6 +49,16 @@ def test_hedged_sentences_point_at_their_words_with_the_sentence_probability():
         assert hedge["text"].strip()
 
 
+def test_without_a_parse_the_rules_alone_mark_hedges_and_cues():
+    found = run_annotator(Attribution, TEXT)  # blank pipeline: tokens and sentences
+    hedges = [a for a in found if a["label"] == "hedge"]
+    assert {h["text"] for h in hedges} >= {"perhaps", "Some critics"}
+    for annotation in found:
+        if annotation["label"] in ("cue", "hedge"):
+            assert annotation["attributes"]["method"] == "rules"
+            assert annotation["attributes"]["probability"] is None
+
+
 def test_rules_only_is_said_in_the_provenance_and_on_every_cue():
     record = annotate_text(TEXT, [Attribution], {"attribution": {"learned": False}}, "installed")
     [provenance] = record["provenance"]["annotators"]
@@ -58,10 +71,17 @@ def test_rules_only_is_said_in_the_provenance_and_on_every_cue():
 def test_the_provenance_names_and_hashes_the_models_that_ran():
     record = annotate_text(TEXT, [Attribution], nlp="installed")
     [provenance] = record["provenance"]["annotators"]
-    assert provenance["method"].startswith("learned: cue tagger ")
+    assert provenance["method"].startswith("learned: cue model (built in) and hedge model ")
     names = [f["name"] for f in provenance["data_files"]]
-    assert any(name.startswith("cue model ") for name in names)
-    assert any(name.startswith("hedge model ") for name in names)
+    assert names[-2:] == ["cue model (built in)", "hedge model (built in)"]
+
+
+def test_a_models_provenance_is_the_same_wherever_it_is_installed(tmp_path):
+    copy = tmp_path / "cue"
+    shutil.copytree(MODELS / "cue", copy)
+    assert model_provenance("cue", MODELS / "cue", MODELS / "cue") == {
+        "name": "cue model (built in)", "sha256": model_sha256(copy)}
+    assert model_provenance("cue", copy, MODELS / "cue")["name"] == f"cue model ({copy})"
 
 
 def test_without_a_parser_the_rules_find_the_cues():

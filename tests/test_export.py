@@ -195,7 +195,7 @@ def test_the_documented_duckdb_query_runs_on_the_parquet_and_csv_exports(exports
     rows = duckdb.sql(docs_query().replace("tables/", "")).fetchall()
     assert len(rows) == len(seed_records)  # the seeds have no source: one outlet per article
     own_voice = sum(1 for r in seed_records.values() for a in r["annotations"]
-                    if a["label"] == "loaded_term" and not a["attributes"]["in_quote"])
+                    if a["label"] == "loaded_term" and a["attributes"]["voice"] == "own")
     assert sum(row[1] for row in rows) == own_voice
     assert all(row[3] == round(1000 * row[1] / row[2], 2) for row in rows)
     monkeypatch.chdir(exports / "csv")

@@ -3,8 +3,12 @@ entity clustering and target sentiment, on the blank and the trained pipelines."
 
 from __future__ import annotations
 
+import json
 import math
+import os
 import statistics
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -164,6 +168,21 @@ def test_caps_emphasis_is_reported(sentiment, blank_nlp):
         "cue": sub_span(text, 12, 17),
         "word": sub_span(text, 12, 17),
     } in (annotation["attributes"]["rules"])
+
+
+@pytest.mark.parametrize("hash_seed", ["1", "5"])
+def test_rules_sharing_a_cue_come_in_word_order_whatever_the_hash_seed(hash_seed):
+    """String hashing changes per process: the order must not come from a set."""
+    program = (
+        "import json; from annotator_plugins.sentiment import Sentiment; "
+        "from annotator.testing import run_annotator; "
+        "[a] = run_annotator(Sentiment, 'It was a more significant legal step.'); "
+        "print(json.dumps([r['word']['text'] for r in a['attributes']['rules']]))"
+    )
+    env = {**os.environ, "PYTHONHASHSEED": hash_seed}
+    result = subprocess.run([sys.executable, "-c", program], env=env, capture_output=True,
+                            text=True, check=True)
+    assert json.loads(result.stdout) == ["significant", "legal"]
 
 
 def test_a_sentence_without_lexicon_words_has_no_explanation(sentiment, blank_nlp):

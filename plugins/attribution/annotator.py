@@ -13,7 +13,7 @@ from annotator import (
     TrainOptions,
     find_quotes,
     load_schema,
-    model_sha256,
+    model_provenance,
     sub_span,
 )
 
@@ -91,7 +91,7 @@ class Attribution(Annotator):
             yield annotation
         if self.settings["hedges"]:
             hits = list(hedge_annotations(self.lexicon, text, analysis))
-            if self.learned is not None:
+            if self.learned is not None and analysis.has_parse:
                 yield from hedged_sentences(analysis, hits, self.learned.hedge, self.thresholds)
             else:
                 for hit in hits:
@@ -105,14 +105,12 @@ class Attribution(Annotator):
         if self.learned is None:
             record["method"] = "rules only (learned = false)"
             return record
-        folders = self.learned.folders
-        record["data_files"] += [
-            {"name": f"{name} model {path}", "sha256": model_sha256(path)}
-            for name, path in folders.items()
-        ]
+        models = [model_provenance(name, path, MODELS / name)
+                  for name, path in self.learned.folders.items()]
+        record["data_files"] += models
         record["method"] = (
-            f"learned: cue tagger {folders['cue']}, hedge classifier {folders['hedge']}, "
-            "merged with the rules; rules alone for cues where the pipeline has no parser"
+            f"learned: {models[0]['name']} and {models[1]['name']}, merged with the rules; "
+            "rules alone where the pipeline has no parser"
         )
         return record
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numpy
+from spacy.attrs import LEMMA, LOWER
+
 from .content import (
     WORDLESS_CATEGORIES,
     clause_without,
@@ -48,9 +51,10 @@ class CueFinder:
         cues: list[Cue] = []
         taken: set[int] = set()
         doc = self.analysis.doc
-        for token in doc:
-            if token.i in taken:
+        for index in self._candidates():
+            if index in taken:
                 continue
+            token = doc[index]
             phrase = self._phrase_at(token)
             if phrase is not None:
                 cue = self._phrase_cue(token, *phrase)
@@ -72,6 +76,19 @@ class CueFinder:
         return assign_quotes(self.analysis, cues)
 
     # ---- detection
+
+    def _candidates(self) -> list[int]:
+        """Indexes of the tokens that may start a cue (a lexicon word by lowercase form
+        or lemma), read from spaCy's hash arrays so that the other tokens cost nothing."""
+        doc = self.analysis.doc
+        lexicon = self.lexicon
+        hit = numpy.isin(doc.to_array(LOWER), lexicon.first_form_hashes)
+        if self.analysis.has_lemma:
+            lemmas = doc.to_array(LEMMA)
+            for lemma in numpy.unique(lemmas).tolist():
+                if doc.vocab.strings[lemma].lower() in lexicon.lemma_words:
+                    hit |= lemmas == lemma
+        return numpy.flatnonzero(hit).tolist()
 
     def _phrase_at(self, token: Token) -> tuple[tuple[str, ...], CueEntry] | None:
         for words, entry in self.lexicon.phrases.get(token.lower_, ()):

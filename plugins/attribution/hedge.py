@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
-from annotator import Annotation
+from annotator import Annotation, lowercase_for_prescan
 
 from .document import PERSON_LABELS
 
@@ -18,8 +18,9 @@ if TYPE_CHECKING:
 def hedge_annotations(lexicon: Lexicon, text: str, analysis: DocAnalysis) -> Iterator[Annotation]:
     """Hedge phrases from the lexicon, outside direct quotes, longest match first."""
     hits: list[tuple[int, int, str, str]] = []
+    lower = lowercase_for_prescan(text)
     for pattern, entry, category in lexicon.hedges:
-        for match in pattern.finditer(text):
+        for match in pattern.finditer(text, lower):
             hits.append((match.start(), match.end(), entry, category))
     hits.sort(key=lambda h: (h[0], -h[1]))
     last_end = -1

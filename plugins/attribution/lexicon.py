@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from annotator import ConfigError, read_data_file
+import numpy
+from spacy.strings import StringStore
+
+from annotator import ConfigError, PrescannedPattern, read_data_file
 
 BUILTIN_LEXICON = Path(__file__).parent.parent / "lexicons" / "attribution.yaml"
 LEXICON_KIND = "cue-lexicon"
@@ -51,9 +55,20 @@ class Lexicon:
     adverbs: dict[str, Modifier]
     following: tuple[Modifier, ...]
     preceding: tuple[Modifier, ...]
-    hedges: tuple[tuple[re.Pattern[str], str, str], ...]
+    hedges: tuple[tuple[PrescannedPattern, str, str], ...]
     vague_words: dict[str, str]
 
+    @cached_property
+    def first_form_hashes(self) -> numpy.ndarray:
+        """spaCy hashes of the lowercase words that start a phrase or are a verb form."""
+        strings = StringStore()
+        return numpy.array([strings[w] for w in {*self.phrases, *self.verbs_by_form}],
+                           dtype="uint64")
+
+    @cached_property
+    def lemma_words(self) -> frozenset[str]:
+        """Verb and noun lemmas, lowercase."""
+        return frozenset({*self.verbs_by_lemma, *self.nouns})
 
 
 def inflections(lemma: str) -> set[str]:
@@ -165,7 +180,9 @@ def load_lexicon(path: Path) -> Lexicon:
             "id", "pattern"
         ) + ("category",))
         regex = _phrase_pattern(raw[key]) if key == "phrase" else raw[key]
-        hedges.append((_compile(regex, path), raw.get("id", raw[key]), raw["category"]))
+        hedges.append(
+            (PrescannedPattern(_compile(regex, path)), raw.get("id", raw[key]), raw["category"])
+        )
     vague: dict[str, str] = {}
     for index, raw in enumerate(data.get("vague_sources") or []):
         _check_entry(raw, path, "vague_sources", index, ("word", "category"))

@@ -8,7 +8,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from annotator import Annotation, Annotator, ConfigError, find_quotes, load_schema, sub_span
+from annotator import (
+    Annotation,
+    Annotator,
+    ConfigError,
+    find_quotes,
+    load_schema,
+    model_provenance,
+    sub_span,
+)
 
 from .learned import (
     BUILTIN_MODEL,
@@ -117,8 +125,15 @@ class LoadedTerms(Annotator):
                               f"not {model!r}")
         folder = BUILTIN_MODEL if model == "builtin" else Path(model)
         scorer = SpanScorer.load(folder)
-        self.data_files += sorted(p for p in folder.rglob("*") if p.is_file())
+        self.scorer_model = model_provenance("scorer", folder, BUILTIN_MODEL)
         return scorer
+
+    def provenance(self) -> dict[str, Any]:
+        """The base provenance, plus the scorer's model folder and its hash."""
+        record = super().provenance()
+        if self.scorer is not None:
+            record["data_files"].append(self.scorer_model)
+        return record
 
     @classmethod
     def train(cls, golds: Sequence[Gold], options: TrainOptions) -> None:

@@ -64,6 +64,9 @@ def proper_name_tokens(doc: Doc) -> dict[int, tuple[int, int]]:
     "Brat"); otherwise words of title-case lines are not names. Empty on a pipeline
     without NER or tags.
     """
+    runs = _name_runs(doc)
+    if not runs:
+        return {}
     titled = title_case_lines(doc.text)
 
     def in_title(token: Token) -> bool:
@@ -71,7 +74,7 @@ def proper_name_tokens(doc: Doc) -> dict[int, tuple[int, int]]:
 
     inside: dict[int, tuple[int, int]] = {}
     name_words: set[str] = set()
-    for start, end in _name_runs(doc):
+    for start, end in runs:
         if in_title(doc[start]):
             continue
         for i in range(start, end):
