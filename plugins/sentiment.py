@@ -183,12 +183,13 @@ def vader_score(analyzer: SentimentIntensityAnalyzer, text: str) -> VaderResult:
     sentitext = SentiText(expanded)
     items = sentitext.words_and_emoticons
     sentiments: list[float] = []
+    lexicon = analyzer.lexicon
     for i, item in enumerate(items):
         lowered = item.lower()
-        if lowered in BOOSTER_DICT or (
+        if lowered not in lexicon or lowered in BOOSTER_DICT or (
             lowered == "kind" and i < len(items) - 1 and items[i + 1].lower() == "of"
         ):
-            sentiments.append(0)
+            sentiments.append(0)  # what sentiment_valence gives a word outside the lexicon
             continue
         sentiments = analyzer.sentiment_valence(0, sentitext, item, i, sentiments)
     sentiments = analyzer._but_check(items, sentiments)
