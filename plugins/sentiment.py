@@ -14,7 +14,7 @@ import math
 import re
 import statistics
 import string
-from collections import ChainMap, Counter
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -800,9 +800,9 @@ class Sentiment(Annotator):
             w: v for w, v in self.analyzer.lexicon.items() if w not in self.mask_entries
         }
         self.masked_analyzer = lexicon_view(self.analyzer, masked_lexicon)
-        self.target_lexicon = ChainMap(
-            {w: v for w, v in supplement.items() if w not in self.mask_entries}, masked_lexicon
-        )
+        self.target_lexicon = masked_lexicon | {
+            w: v for w, v in supplement.items() if w not in self.mask_entries
+        }
 
     # sentences
 
@@ -868,7 +868,7 @@ class Sentiment(Annotator):
             form, lemma = token.lower_, token.lemma_.lower()
             if form not in base and lemma in base and form not in self.mask_entries:
                 extra[form] = base[lemma]
-        return ChainMap(extra, base) if extra else base
+        return base | extra if extra else base  # a dict: VADER looks words up often
 
     def _scored_sentence(self, sentence: Span, text: str) -> ScoredSentence:
         """VADER over one sentence with the target lexicon, and its quotations."""
