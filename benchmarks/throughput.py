@@ -47,6 +47,11 @@ PTC = ROOT.parent / "shared" / "gold" / "ptc-train" / "articles"
 ANNOTATE = [sys.executable, "-m", "annotator.cli"]
 BATCH = 16
 CPU_SECONDS: list[float] = []  # of every command run, in order
+PEAK = ("import resource, subprocess, sys\n"
+        "code = subprocess.call(sys.argv[1:])\n"
+        "peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
+        "print('peak_kb', peak, file=sys.stderr)\n"
+        "sys.exit(code)\n")
 RULES_ONLY = """[tool.annotator.attribution]
 learned = false
 [tool.annotator.loaded_terms]
@@ -72,10 +77,14 @@ def write_corpus(path: Path, pool: list[str], size: int) -> Path:
 def run(args: list[str]) -> tuple[float, float]:
     """Wall seconds and peak resident memory (MB, largest process) of one command.
 
-    The CPU seconds of the command and its worker processes add up in CPU_SECONDS.
+    The CPU seconds of the command and its worker processes add up in CPU_SECONDS. The
+    command starts from a small Python process that reports its peak: a process started
+    straight from this one (which holds a loaded pipeline) keeps this one's resident
+    size as its own peak across exec.
     """
     start = time.perf_counter()
-    process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen([sys.executable, "-c", PEAK, *args], stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE)
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - start
     stderr = process.stderr.read().decode() if process.stderr else ""
@@ -83,7 +92,7 @@ def run(args: list[str]) -> tuple[float, float]:
     code = os.waitstatus_to_exitcode(status)
     if code not in (0, 1):
         raise SystemExit(f"{' '.join(args)} failed ({code}):\n{stderr}")
-    return seconds, usage.ru_maxrss / 1024
+    return seconds, int(stderr.rsplit("peak_kb ", 1)[1]) / 1024
 
 
 def best(repeat: int, make: Callable[[], list[str]]) -> tuple[float, float]:
@@ -153,7 +162,8 @@ def main() -> None:
             articles = options.articles - 2 * BATCH
             rate = articles / max(full - start, 1e-9)
             cpu = (full_cpu - CPU_SECONDS[-1]) / articles
-            print(f"annotate --workers {workers} {' '.join(extra)}: {rate:.2f} articles/s steady, "
+            print(f"annotate {' '.join(['--workers', str(workers), *extra])}: {rate:.2f} "
+                  f"articles/s steady, "
                   f"{cpu:.3f} CPU s an article ({full:.1f} s whole command, {start:.1f} s "
                   f"for {2 * BATCH} articles)")
             return rate, cpu
