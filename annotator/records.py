@@ -79,14 +79,6 @@ def read_record_at(location: Location) -> dict[str, Any]:
         return json.loads(handle.readline().decode("utf-8"))
 
 
-def read_valid_record(path: Path) -> dict[str, Any]:
-    """One annotation file, parsed and validated; an invalid one is an InputError naming it."""
-    record, problems = read_record(path)
-    if problems:
-        raise InputError(f"{problems[0].line(str(path))} (not a valid annotation record)")
-    return record
-
-
 def iter_located_records(directory: Path) -> Iterator[tuple[Location, dict[str, Any]]]:
     """Yield ``(location, record)`` for every annotation record under ``directory``, lazily.
 

@@ -251,10 +251,3 @@ def read_record(
     except OSError as error:
         return None, [Problem("", f"cannot read ({error.strerror})")]
     return parse_record(data, attribute_schemas)
-
-
-def file_problems(
-    path: Path, attribute_schemas: Schemas | SchemaFinder | None = None
-) -> list[Problem]:
-    """Problems with one annotation file, including unreadable or malformed JSON."""
-    return read_record(path, attribute_schemas)[1]

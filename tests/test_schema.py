@@ -9,7 +9,7 @@ import pytest
 
 from annotator import Annotation, Annotator, Article, sub_span
 from annotator.pipeline import SCHEMA_VERSION, annotate_articles
-from annotator.schema import file_problems, load_schema, record_problems, registry
+from annotator.schema import load_schema, read_record, record_problems, registry
 
 TEXT = "Trump called him a “dictator” 😀.\r\nZelensky said he was ready."
 
@@ -105,7 +105,7 @@ def test_attributes_are_checked_against_the_annotator_schema(record):
 def test_file_that_is_not_json_is_one_problem(tmp_path):
     path = tmp_path / "bad.json"
     path.write_text("{oops")
-    [problem] = file_problems(path)
+    _, [problem] = read_record(path)
     assert problem.line(str(path)).startswith(f"{path}: /: not JSON: Expecting property name")
 
 

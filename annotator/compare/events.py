@@ -12,7 +12,6 @@ import json
 import re
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date
 from itertools import islice
 from pathlib import Path
@@ -49,14 +48,6 @@ def parse_date(value: str | None) -> date | None:
 
 def slug(value: str, limit: int = 48) -> str:
     return SLUG.sub("-", value.lower()).strip("-")[:limit].strip("-")
-
-
-@dataclass
-class Placement:
-    """Where an article went: its event id and how that was decided."""
-
-    event: str
-    grouping: str  # override | given | automatic
 
 
 def read_event_file(path: Path) -> dict[str, str]:
