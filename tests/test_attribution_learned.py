@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 
+import pytest
 from annotator_plugins.attribution import Attribution
 from annotator_plugins.attribution.learned import MODELS, token_runs
 from click.testing import CliRunner
@@ -27,9 +28,14 @@ def test_the_shipped_weights_are_in_the_package():
     assert size < 15_000_000
 
 
-def test_every_cue_says_how_it_was_found_and_with_what_probability():
-    found = run_annotator(Attribution, TEXT, nlp="installed")
-    cues = [a for a in found if a["label"] == "cue"]
+@pytest.fixture(scope="module")
+def shipped() -> list[dict]:
+    """The attribution records of TEXT with the shipped weights, made once."""
+    return run_annotator(Attribution, TEXT, nlp="installed")
+
+
+def test_every_cue_says_how_it_was_found_and_with_what_probability(shipped):
+    cues = [a for a in shipped if a["label"] == "cue"]
     assert cues
     for cue in cues:
         assert cue["attributes"]["method"] in ("learned", "rules")
@@ -39,9 +45,8 @@ def test_every_cue_says_how_it_was_found_and_with_what_probability():
     assert falsely["attributes"]["source_name"] == "Trump"
 
 
-def test_hedged_sentences_point_at_their_words_with_the_sentence_probability():
-    found = run_annotator(Attribution, TEXT, nlp="installed")
-    hedges = [a for a in found if a["label"] == "hedge"]
+def test_hedged_sentences_point_at_their_words_with_the_sentence_probability(shipped):
+    hedges = [a for a in shipped if a["label"] == "hedge"]
     assert hedges
     for hedge in hedges:
         assert hedge["attributes"]["method"] in ("learned", "rules")
