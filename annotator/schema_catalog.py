@@ -68,7 +68,7 @@ def write_schemas(out_dir: Path, schemas: Mapping[str, Mapping[str, Any] | None]
     Schemas the tool publishes itself (the built-ins') ship with ``annotate validate``
     and are not copied.
     """
-    from .run.output import write_atomically
+    from .atomic import write_atomically
 
     for name, schema in sorted(schemas.items()):
         if schema is None or schema_sha256(schema) in published_hashes():

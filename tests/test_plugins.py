@@ -19,6 +19,7 @@ from annotator.plugins import (
     plugin_manager,
 )
 from annotator.testing import fake_distribution, installed_plugins
+from tests.conftest import SEEDS
 
 BUILTINS = {"attribution", "loaded_terms", "sentiment"}
 
@@ -317,7 +318,7 @@ def test_readers_check_setting_types_too():
 def test_configuration_with_a_wrong_type_exits_2_in_one_line(tmp_path):
     config = tmp_path / "annotator.toml"
     config.write_text('[tool.annotator.loaded_terms]\nextra_lexicons = "mine.yaml"\n')
-    result = CliRunner().invoke(cli, [str(tmp_path), "--config", str(config), "-o",
+    result = CliRunner().invoke(cli, [str(SEEDS), "--config", str(config), "-o",
                                       str(tmp_path / "out")])
     assert result.exit_code == 2
     assert result.stderr == ("error: annotator 'loaded_terms': setting extra_lexicons expects a "

@@ -13,6 +13,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import annotator.atomic
 import annotator.run.output
 from annotator.cli import cli
 from annotator.records import record_paths
@@ -182,14 +183,19 @@ def test_disk_full_mid_run_is_one_line_removes_the_temporary_file_and_counts(tmp
             raise OSError(28, "No space left on device")
         fsync(fd)
 
-    monkeypatch.setattr(annotator.run.output.os, "fsync", full_after_two)
+    monkeypatch.setattr(annotator.atomic.os, "fsync", full_after_two)
     out = tmp_path / "out"
     result = invoke(SEEDS, "-o", out, "--batch-size", "1", *FAST)
     assert result.exit_code == 1
     assert "No space left on device" in result.stderr
     assert "Traceback" not in result.output
-    assert "2 article(s) written" in result.stderr
-    assert len(list(out.glob("*.json"))) == 2
+    assert "2 article(s) finished, kept in" in result.stderr
+    assert list(out.glob("*.json")) == []  # the folder is as it was: nothing committed
+    assert not [p for p in out.rglob(".*.json.*")]  # no temporary file
+    monkeypatch.setattr(annotator.atomic.os, "fsync", fsync)
+    again = invoke(SEEDS, "-o", out, "--batch-size", "1", *FAST)
+    assert "3 article(s) written" in again.stderr and "2 unchanged" in again.stderr
+    assert len(list(out.glob("*.json"))) == 5
     assert hidden_files(out) == []
 
 

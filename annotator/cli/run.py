@@ -11,7 +11,7 @@ import click
 
 from ..errors import AnnotatorError, ConfigError
 from ..run.job import DEFAULT_TIMEOUT, FORMATS, Engine, Job
-from ..run.output import OutputError, check_writable, open_output
+from ..run.output import OutputError, check_apart, check_writable, open_output
 from ..run.pool import Executor, InProcess, WorkerPool
 from ..run.summary import Summary
 from .app import cli, comma_list, fail
@@ -95,6 +95,7 @@ def run(
         check_inputs(paths)
         config = read_config(config_path)
         check_writable(output)
+        check_apart(paths, output)
         settings = {k: v for k, v in config.items() if k not in HOST_KEYS}
         if lexicons:
             terms = settings.setdefault("loaded_terms", {})
@@ -127,6 +128,8 @@ def run(
         except OSError as error:
             raise ConfigError(f"{output}: cannot create the output folder ({error.strerror})"
                               ) from None
+        schemas = {a.name: a.attributes_schema for a in engine.annotators if a.attributes_schema}
+        folder = open_output(output, output_format, paths, schemas, force)
     except AnnotatorError as error:
         fail(error)
 
@@ -148,7 +151,7 @@ def run(
 
     from ..run.loop import Run
 
-    summary = Summary(output, names)
+    summary = Summary(output, folder.summary_path, names)
     terminal = sys.stderr.isatty()
 
     def progress(summary: Summary) -> None:
@@ -158,7 +161,7 @@ def run(
     def report(line: str) -> None:
         click.echo(("\n" if terminal else "") + line, err=True)
 
-    loop = Run(engine, open_output(output, output_format), summary, start, report, force,
+    loop = Run(engine, folder, summary, start, report, force,
                progress if terminal else None)
     code = 0
     try:
@@ -176,5 +179,5 @@ def run(
         click.echo(summary.table())
     if code == INTERRUPTED:
         click.echo("interrupted: ", nl=False, err=True)
-    click.echo(summary.line(output), err=True)
+    click.echo(summary.line(output, folder.committed), err=True)
     sys.exit(code or (1 if summary.failures else 0))

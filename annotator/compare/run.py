@@ -10,8 +10,8 @@ from typing import Any
 
 import click
 
+from ..atomic import write_atomically
 from ..records import Location, iter_located_records, record_paths
-from ..run.output import write_atomically
 from .corpus import add_result, head, plan
 from .output import ComparisonInvalid, ComparisonWriter
 from .profile import RESAMPLES, SEED, ProfileBuilder

@@ -19,7 +19,7 @@ from ..article import Article
 from ..errors import InputError
 from ..pipeline import article_fields
 from .job import Engine, Outcome
-from .output import Output
+from .output import Output, Reusable
 from .pool import Executor
 from .summary import Summary
 
@@ -32,14 +32,24 @@ class Batch:
 
     items: list[tuple[Article, str]] = field(default_factory=list)
     handle: Any = None
+    ready: bool = False  # complete: no more articles join it
     submitted: bool = False
+    outcomes: list[Outcome] | None = None  # once collected
+
+
+@dataclass
+class Slot:
+    """An article's place in input order: item ``index`` of ``batch``."""
+
+    batch: Batch
+    index: int
 
 
 @dataclass
 class Kept:
     article: Article
     target: str
-    kept: str
+    kept: Reusable
 
 
 @dataclass
@@ -48,7 +58,7 @@ class Failed:
     article_id: str | None = None
 
 
-Entry = Batch | Kept | Failed
+Entry = Slot | Kept | Failed
 
 
 def unwritable(article: Article) -> str | None:
@@ -91,6 +101,7 @@ class Run:
                 entry = self._entry(item, provenance)
                 if isinstance(entry, tuple):
                     batch.items.append(entry)
+                    self.queue.append(Slot(batch, len(batch.items) - 1))
                     if len(batch.items) == self.engine.job.batch_size:
                         self._enqueue(batch)
                         batch = Batch()
@@ -113,7 +124,7 @@ class Run:
     def close(self, cancel: bool) -> None:
         """Stop the executor, complete the folder, write the summary; the first error is raised."""
         executor = self.executor
-        steps = [lambda: self.output.finish(self.complete), self.summary.close]
+        steps = [self.summary.close, lambda: self.output.finish(self.complete)]
         if executor is not None:
             steps.insert(0, lambda: executor.close(cancel=cancel))
         first: BaseException | None = None
@@ -146,7 +157,7 @@ class Run:
         return self.executor.window if self.executor is not None else 1
 
     def _enqueue(self, batch: Batch) -> None:
-        self.queue.append(batch)
+        batch.ready = True
         self.batches += 1
         if self.executor is None and self.batches < 2:
             return  # held: with a single batch, no pool is started
@@ -157,23 +168,25 @@ class Run:
     def _submit(self) -> None:
         assert self.executor is not None
         for entry in self.queue:
-            if isinstance(entry, Batch) and not entry.submitted:
-                entry.handle = self.executor.submit([a for a, _ in entry.items])
-                entry.submitted = True
+            if isinstance(entry, Slot) and entry.batch.ready and not entry.batch.submitted:
+                entry.batch.handle = self.executor.submit([a for a, _ in entry.batch.items])
+                entry.batch.submitted = True
 
     def _drain(self, window: int) -> None:
         """Write the ready entries at the head, waiting while more than ``window`` batches fly."""
         while self.queue:
             head = self.queue[0]
-            if isinstance(head, Batch):
-                if not head.submitted or self.batches <= window:
-                    return
-                assert self.executor is not None
-                outcomes = self.executor.collect(head.handle)
+            if isinstance(head, Slot):
+                batch = head.batch
+                if batch.outcomes is None:
+                    if not batch.submitted or self.batches <= window:
+                        return
+                    assert self.executor is not None
+                    batch.outcomes = self.executor.collect(batch.handle)
+                    self.batches -= 1
                 self.queue.popleft()
-                self.batches -= 1
-                for (article, target), outcome in zip(head.items, outcomes, strict=True):
-                    self._write(article, target, outcome)
+                article, target = batch.items[head.index]
+                self._write(article, target, batch.outcomes[head.index])
             else:
                 self.queue.popleft()
                 self._settle(head)
@@ -186,8 +199,8 @@ class Run:
             self.summary.failure(entry.article_id)
             return
         self.output.keep(entry.target, entry.kept)
-        self.summary.record(entry.article.id, self.output.location(entry.target), {}, [],
-                            kept=True)
+        self.summary.record(entry.article.id, self.output.location(entry.target),
+                            entry.kept.counts, [], kept=True)
 
     def _write(self, article: Article, target: str, outcome: Outcome) -> None:
         where = Output.where(article)

@@ -7,23 +7,24 @@ from collections import Counter
 from pathlib import Path
 from typing import IO
 
-from .output import OutputError, discard, publish, temporary_file
+from .output import STAGING, SUMMARY_FILE, OutputError
 
-SUMMARY_FILE = "_summary.tsv"
 TABLE_ROWS = 20  # up to this many articles, the per-article table is printed too
 
 
 class Summary:
-    """Counts of the run, and its per-article table, streamed to ``folder/_summary.tsv``."""
+    """Counts of the run, and its per-article table, streamed to ``staged`` (the output
+    commits it as ``OUT/_summary.tsv`` with the records)."""
 
-    def __init__(self, folder: Path, names: list[str]) -> None:
+    def __init__(self, folder: Path, staged: Path, names: list[str]) -> None:
         self.names = names
         self.path = folder / SUMMARY_FILE
+        self.staged = staged
         self.written = self.unchanged = self.failed = self.failures = 0
         self.annotations: Counter[str] = Counter()
         self.errors: Counter[str] = Counter()
         self.rows: list[list[str]] | None = []  # kept while the run is small
-        self.handle: IO[str] | None = temporary_file(self.path)
+        self.handle: IO[str] | None = staged.open("w", encoding="utf-8", newline="")
         self.tsv = csv.writer(self.handle, delimiter="\t", lineterminator="\n")
         self._row(["article", "file", "status", *names, "errors"])
 
@@ -36,17 +37,17 @@ class Summary:
 
     def record(self, article_id: str, location: str, counts: dict[str, int], errors: list[str],
                kept: bool = False) -> None:
-        """One article whose record is on disk (written now, or ``kept`` unchanged)."""
+        """One article whose record is in the output (written now, or ``kept`` unchanged), with
+        its annotations per annotator and the annotators that failed on it."""
         if kept:
             self.unchanged += 1
         else:
             self.written += 1
-            self.annotations.update(counts)
             self.errors.update(errors)
             self.failures += bool(errors)
+        self.annotations.update(counts)
         status = "unchanged" if kept else "written"
-        self._row([article_id, location, status,
-                   *(str(counts.get(n, "")) if not kept else "" for n in self.names),
+        self._row([article_id, location, status, *(str(counts.get(n, "")) for n in self.names),
                    str(len(errors))])
 
     def failure(self, article_id: str | None) -> None:
@@ -57,17 +58,14 @@ class Summary:
             self._row([article_id, "", "failed", *("" for _ in self.names), "1"])
 
     def close(self) -> None:
+        """Finish the staged table (the output's commit puts it in place)."""
         if self.handle is None:
             return
         handle, self.handle = self.handle, None
         try:
-            publish(handle, self.path)
+            handle.close()
         except OSError as error:
-            discard(handle)
             raise OutputError(f"{self.path}: cannot write ({error.strerror or error})") from None
-        except BaseException:
-            discard(handle)
-            raise
 
     def table(self) -> str:
         """Annotations per annotator and errors: a row per article for a small run, and totals."""
@@ -78,7 +76,11 @@ class Summary:
                      str(self.failures)])
         return _aligned(rows)
 
-    def line(self, folder: Path) -> str:
+    def line(self, folder: Path, committed: bool = True) -> str:
+        """The run in one line; ``committed`` false when its records were left staged."""
+        if not committed:
+            return (f"{self.written} article(s) finished, kept in {folder}/{STAGING}/ for "
+                    f"the next run; {folder}/ is as it was before this run")
         kept = f", {self.unchanged} unchanged (skipped)" if self.unchanged else ""
         return (f"{self.written} article(s) written to {folder}/{kept}, "
                 f"{self.failures} failure(s); per article: {self.path}")
