@@ -18,7 +18,7 @@ from annotator.compare import compare_records, comparison_problems, render_repor
 from annotator.compare.events import group_texts, parse_date, read_event_file
 from annotator.compare.outlets import OutletNames
 from annotator.compare.output import ComparisonWriter
-from annotator.compare.profile import ProfileBuilder, bootstrap
+from annotator.compare.profile import ProfileBuilder, bootstrap, holm, outlet_effect_p, sign_flip_p
 from annotator.errors import ConfigError
 from tests.test_compare import ann, record, sub
 
@@ -67,7 +67,9 @@ def test_given_events_are_compared_apart_and_nothing_aligns_across_them() -> Non
         assert {event_of[m["article"]] for m in alignment["members"]} == {alignment["event"]}
     by_outlet = comparison["profile"]["metrics"][-1]["by_outlet"]  # share of quoted words
     assert set(by_outlet) == {"Alpha", "Beta", "Gamma"}
-    assert all(cell["events"] == 3 and cell["low"] <= cell["mean"] <= cell["high"]
+    # three events are fewer than the profile's minimum: a mean, but no interval
+    assert comparison["profile"]["min_events"] > 3
+    assert all(cell["events"] == 3 and cell["low"] is None and cell["high"] is None
                for cell in by_outlet.values())
 
 
@@ -187,7 +189,33 @@ def test_the_bootstrap_is_seeded_and_covers_the_mean() -> None:
     assert first.low < first.mean < first.high
     assert bootstrap(values, np.random.default_rng(8)) != first
     one = bootstrap([0.25], np.random.default_rng(1))
-    assert (one.mean, one.low, one.high, one.events) == (0.25, 0.25, 0.25, 1)
+    assert (one.mean, one.low, one.high, one.events) == (0.25, None, None, 1)
+    assert not one.excludes_zero
+
+
+def test_the_sign_flip_test_is_exact_for_few_events() -> None:
+    rng = np.random.default_rng(0)
+    assert sign_flip_p([1.0] * 4, rng) is None  # below the minimum: no test
+    assert sign_flip_p([1.0] * 6, rng) == 2 / 64  # only all-plus and all-minus are as far
+    assert sign_flip_p([1.0, -1.0] * 3, rng) == 1.0
+    assert 0 < sign_flip_p([1.0] * 20, rng) < 0.01
+
+
+def test_the_outlet_effect_is_tested_within_events() -> None:
+    rng = np.random.default_rng(0)
+    # every event has its own level; outlet B is always 1 above outlet A
+    shifted = {f"e{i}": {"A": float(10 * i), "B": float(10 * i + 1)} for i in range(8)}
+    p, events = outlet_effect_p(shifted, rng)
+    assert events == 8 and p < 0.02
+    # the same levels with no outlet effect: A and B swap which is higher
+    mixed = {f"e{i}": {"A": float(10 * i + i % 2), "B": float(10 * i + 1 - i % 2)}
+             for i in range(8)}
+    assert outlet_effect_p(mixed, rng)[0] > 0.5
+    assert outlet_effect_p({"e": {"A": 1.0}}, rng) == (None, 0)
+
+
+def test_holm_adjusts_the_present_p_values_step_down() -> None:
+    assert holm([0.01, None, 0.04, 0.03]) == [0.03, None, 0.06, 0.06]
 
 
 def test_the_profile_is_byte_identical_across_runs_and_input_orders() -> None:

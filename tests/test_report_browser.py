@@ -168,7 +168,7 @@ def test_index_shows_the_profile_first_then_the_events(index_page, tmp_path) -> 
     save_screenshot(page, "index-top.png", tmp_path)
     headings = page.locator("h2").all_inner_texts()
     assert headings.index("Outlet profile") < headings.index("Events")
-    assert page.locator("#profile-table thead th").count() == 4  # metric + three outlets
+    assert page.locator("#profile-table thead th").count() == 5  # metric, three outlets, test
     assert page.locator("#profile-table tr.metric").count() == 10
     assert page.locator("svg.plot").first.is_visible()
     assert page.locator("svg.plot circle").count() >= 3
@@ -195,3 +195,50 @@ def test_a_profile_number_opens_its_events_and_leads_to_the_spans(index_page, tm
     page.locator("#back").click()
     page.wait_for_load_state()
     assert page.url.endswith("report.html")
+
+
+def known_comparison() -> dict[str, Any]:
+    """Six events told by three outlets, with values chosen so that the intervals are known:
+    Alpha is always 10 above Beta (its difference excludes zero), Alpha and Gamma alternate
+    (their difference straddles zero), and Delta told only two events (no interval)."""
+    from annotator.compare.profile import ProfileBuilder
+
+    builder = ProfileBuilder(resamples=500)
+    events = [f"e{n}" for n in range(6)]
+    for n, event in enumerate(events):
+        values = {"Alpha": 20.0 + n, "Beta": 10.0 + n, "Gamma": 20.0 + n + (3 if n % 2 else -3)}
+        if n < 2:
+            values["Delta"] = 5.0
+        cells = {o: {"available": True, "value": v} for o, v in values.items()}
+        builder.add_event(event, [{"metric": "loaded_own", "cells": cells}])
+    outlets = ["Alpha", "Beta", "Delta", "Gamma"]
+    return {
+        "events": [{"id": e, "page": f"events/{e}.html", "title": e, "date": None,
+                    "grouping": "given", "articles": [], "outlets": []} for e in events],
+        "outlets": [{"name": o} for o in outlets], "articles": [], "notes": [],
+        "profile": builder.build(outlets),
+    }
+
+
+def test_bold_differences_are_exactly_those_whose_interval_excludes_zero(browser, tmp_path):
+    from annotator.compare.report import render_index
+
+    comparison = known_comparison()
+    path = tmp_path / "report.html"
+    path.write_text(render_index(comparison), "utf-8")
+    page = browser.new_page()
+    page.goto(path.as_uri())
+    rows = page.locator("#differences tr.difference[data-metric=loaded_own]")
+    weight = "el => Number(getComputedStyle(el.querySelector('td')).fontWeight)"
+    bold = {rows.nth(i).locator("td").nth(1).inner_text(): rows.nth(i).evaluate(weight) >= 600
+            for i in range(rows.count())}
+    expected = {
+        f"{d['a']} − {d['b']}": d["low"] is not None and (d["low"] > 0 or d["high"] < 0)
+        for d in comparison["profile"]["differences"] if d["metric"] == "loaded_own"
+    }
+    assert bold == expected
+    assert bold["Alpha − Beta"] and not bold["Alpha − Gamma"] and not bold["Alpha − Delta"]
+    assert sum(bold.values()) >= 2  # some rows bold, some not: the test can fail both ways
+    delta = rows.filter(has_text="Alpha − Delta")
+    assert "too few events" in delta.locator("td.interval").inner_text()
+    page.close()

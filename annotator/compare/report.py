@@ -42,16 +42,24 @@ def slug(value: str) -> str:
 
 
 def display(value: float | None, unit: str, available: bool) -> str:
-    """A metric value as the table shows it."""
+    """A metric value as the table shows it (a value that rounds to zero shows no sign)."""
     if not available:
         return "n/a"
     if value is None:
         return "–"
     if unit == "share":
-        return f"{value:.0%}"
-    if unit == "score":
-        return f"{value:+.2f}"
-    return f"{value:.1f}"
+        text = f"{value:.0%}"
+    elif unit == "score":
+        text = f"{value:+.2f}"
+    else:
+        text = f"{value:.1f}"
+    return text.lstrip("+-") if not any(c in "123456789" for c in text) else text
+
+
+def display_p(value: float | None) -> str:
+    if value is None:
+        return "–"
+    return "< 0.001" if value < 0.001 else f"{value:.3f}"
 
 
 def describe(annotation: dict[str, Any]) -> str:
@@ -308,8 +316,9 @@ def _plot(metric: dict[str, Any]) -> dict[str, Any] | None:
     rows = metric["by_outlet"]
     if not rows:
         return None
-    low = min([0.0, *(r["low"] for r in rows.values())])
-    high = max([0.0, *(r["high"] for r in rows.values())])
+    ends = [value for r in rows.values() for value in (r["mean"], r["low"], r["high"])
+            if value is not None]
+    low, high = min([0.0, *ends]), max([0.0, *ends])
     span = (high - low) or 1.0
 
     def x(value: float) -> float:
@@ -321,14 +330,21 @@ def _plot(metric: dict[str, Any]) -> dict[str, Any] | None:
         "high_label": display(high, metric["unit"], True), "axis_y": PLOT_ROW * len(rows) + 4,
         "right": PLOT_WIDTH - 10,
         "rows": [
-            {"outlet": outlet, "y": PLOT_ROW * n + 14, "mean": x(r["mean"]), "low": x(r["low"]),
-             "high": x(r["high"]),
+            {"outlet": outlet, "y": PLOT_ROW * n + 14, "mean": x(r["mean"]),
+             "low": None if r["low"] is None else x(r["low"]),
+             "high": None if r["high"] is None else x(r["high"]),
              "label": f"{outlet}: {display(r['mean'], metric['unit'], True)} "
-                      f"[{display(r['low'], metric['unit'], True)}, "
-                      f"{display(r['high'], metric['unit'], True)}], {r['events']} events"}
+                      f"{interval_text(r, metric['unit'])}, {r['events']} events"}
             for n, (outlet, r) in enumerate(rows.items())
         ],
     }
+
+
+def interval_text(found: dict[str, Any], unit: str) -> str:
+    """``[low, high]``, or why there is no interval."""
+    if found["low"] is None:
+        return "(too few events for an interval)"
+    return f"[{display(found['low'], unit, True)}, {display(found['high'], unit, True)}]"
 
 
 def render_index(comparison: dict[str, Any]) -> str:
@@ -356,18 +372,17 @@ def render_index(comparison: dict[str, Any]) -> str:
             })
             cells.append({
                 "panel": panel_id, "mean": display(found["mean"], metric["unit"], True),
-                "low": display(found["low"], metric["unit"], True),
-                "high": display(found["high"], metric["unit"], True), "events": found["events"],
+                "interval": interval_text(found, metric["unit"]), "events": found["events"],
             })
         differences = [
             {**d, "text": display(d["mean"], metric["unit"], True),
-             "low_text": display(d["low"], metric["unit"], True),
-             "high_text": display(d["high"], metric["unit"], True),
-             "clear": d["low"] > 0 or d["high"] < 0}
+             "interval": interval_text(d, metric["unit"]),
+             "p_text": display_p(d["p"]), "p_holm_text": display_p(d["p_holm"])}
             for d in comparison["profile"]["differences"] if d["metric"] == metric["name"]
         ]
         metrics.append({**metric, "cells": cells, "plot": _plot(metric),
-                        "differences": differences})
+                        "differences": differences,
+                        "effect_text": display_p(metric["outlet_effect"]["p"])})
     events = []
     for event in comparison["events"]:
         events.append({**event, "outlet_names": [o["name"] for o in event["outlets"]]})
