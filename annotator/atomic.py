@@ -149,3 +149,54 @@ class Commit:
             commit._apply()
             journal.unlink()
         return True
+
+
+class StagedOutput:
+    """Files written into a staging folder inside ``folder``, then put in place by one Commit.
+
+    Until ``commit`` the folder is as it was; a commit cut short is finished by the
+    next ``StagedOutput`` of the same folder. Use as a context manager: leaving it
+    without a commit discards what was staged.
+    """
+
+    def __init__(self, folder: Path, area: str) -> None:
+        self.folder = folder
+        self.area = folder / area
+        self.area.mkdir(parents=True, exist_ok=True)
+        self.journal = self.area / "commit.json"
+        Commit.finish_interrupted(folder, self.journal)
+        self.stage = Path(tempfile.mkdtemp(prefix="stage-", dir=self.area))
+        self.staged: list[str] = []
+
+    def write(self, relative: str, content: str | Callable[[IO[str]], None]) -> None:
+        """Stage the file that will be ``folder/relative``."""
+        write_atomically(self.stage / relative, content)
+        self.staged.append(relative)
+
+    def staged_path(self, relative: str) -> Path:
+        """A path to stage ``folder/relative`` at, for writers that want a path."""
+        path = self.stage / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.staged.append(relative)
+        return path
+
+    def commit(self, removals: Iterator[Path] | list[Path] = ()) -> None:
+        """Move every staged file into place and remove ``removals``, all or none."""
+        commit = Commit(self.folder, self.journal)
+        for relative in self.staged:
+            commit.move(self.stage / relative, self.folder / relative)
+        for path in removals:
+            commit.remove(path)
+        commit.remove(self.stage)
+        commit.run()
+        with contextlib.suppress(OSError):
+            self.area.rmdir()
+
+    def __enter__(self) -> StagedOutput:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self.stage.exists():
+            shutil.rmtree(self.stage, ignore_errors=True)
+            with contextlib.suppress(OSError):
+                self.area.rmdir()

@@ -448,7 +448,9 @@ def test_compare_command_writes_a_valid_report(seeds_output, tmp_path) -> None:
 
 
 def test_compare_command_fails_cleanly_on_a_folder_without_records(tmp_path) -> None:
-    result = CliRunner().invoke(cli, ["compare", str(tmp_path), "-o", str(tmp_path / "out")])
+    (tmp_path / "empty").mkdir()
+    result = CliRunner().invoke(cli, ["compare", str(tmp_path / "empty"), "-o",
+                                      str(tmp_path / "out")])
     assert result.exit_code == 2
     assert "no annotation files" in result.output
 

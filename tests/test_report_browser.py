@@ -102,7 +102,7 @@ def test_metric_table_has_a_row_per_metric_and_a_column_per_outlet(
     page.evaluate("window.scrollTo(0, 0)")
     save_screenshot(page, "report-top.png", tmp_path)
     outlets = {r["article"].get("source") or r["article"]["id"] for r in records}
-    assert page.locator("#metric-table thead th").count() == len(outlets) + 1
+    assert page.locator("#metric-table thead th").count() == len(outlets) + 2  # + precision
     labels = page.locator("#metric-table tr.metric th").all_inner_texts()
     assert {"all loaded terms", "discrediting", "mean", "share of words inside quotation marks"} \
         <= set(labels)
@@ -168,7 +168,7 @@ def test_index_shows_the_profile_first_then_the_events(index_page, tmp_path) -> 
     save_screenshot(page, "index-top.png", tmp_path)
     headings = page.locator("h2").all_inner_texts()
     assert headings.index("Outlet profile") < headings.index("Events")
-    assert page.locator("#profile-table thead th").count() == 5  # metric, three outlets, test
+    assert page.locator("#profile-table thead th").count() == 6  # metric, outlets, test, P
     assert page.locator("#profile-table tr.metric").count() == 10
     assert page.locator("svg.plot").first.is_visible()
     assert page.locator("svg.plot circle").count() >= 3

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ..errors import AnnotatorError
+from ..errors import AnnotatorError, ConfigError
 from .app import cli, fail
 from .config import read_config
 from .run import all_cores, setting
@@ -31,16 +31,23 @@ from .run import all_cores, setting
 @click.option("--workers", type=click.IntRange(1),
               help="Processes comparing events side by side, each loading the pipeline once "
               "(default: all cores; [tool.annotator] workers). The files do not depend on it.")
+@click.option("--accuracy", "accuracy_files", multiple=True,
+              type=click.Path(dir_okay=False, path_type=Path),
+              help="Accuracy file from annotate eval --accuracy-out (repeatable), shown beside "
+              "each metric (default: the accuracy measured for the built-in annotators).")
 def compare_command(annotations_dir: Path, out_dir: Path, model: str | None,
                     events_file: Path | None, config_path: Path | None, seed: int | None,
-                    resamples: int | None, workers: int | None) -> None:
+                    resamples: int | None, workers: int | None,
+                    accuracy_files: tuple[Path, ...]) -> None:
     """Compare outlets across the events in ANNOTATIONS_DIR (see docs/compare.md).
 
     Groups the articles into events (their event field, --events, else from the
     texts), compares the outlets within each event, and profiles each outlet over
     events with bootstrap intervals. Writes OUT/comparison.json, OUT/events.json
     (article id -> event), OUT/report.html (the index, or the event's page when there
-    is one event) and OUT/events/*.html. Exit 1 if the comparison would not match
+    is one event), OUT/events/*.html and the profile as OUT/profile.csv,
+    OUT/profile.parquet and OUT/differences.csv. Each metric shows its annotator's
+    measured precision (--accuracy). Exit 1 if the comparison would not match
     its schema, 2 on bad input or usage.
     """
     from ..compare.events import read_event_file
@@ -53,9 +60,12 @@ def compare_command(annotations_dir: Path, out_dir: Path, model: str | None,
         workers = workers or setting(config, "workers", int, 1) or all_cores()
         overrides = read_event_file(events_file) if events_file else None
         summary = run_compare(annotations_dir, out_dir, model, workers, aliases, overrides,
-                              seed, resamples)
+                              seed, resamples, list(accuracy_files) or None)
     except ComparisonInvalid as error:
         fail(error, 1)
     except AnnotatorError as error:
         fail(error)
+    except OSError as error:  # disk full, no permission: the report folder is as it was
+        fail(ConfigError(f"{error.filename or out_dir}: cannot write the report "
+                         f"({error.strerror}); {out_dir} is as it was"), 1)
     click.echo(summary)

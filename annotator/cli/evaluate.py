@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shlex
 import sys
 from pathlib import Path
 
@@ -33,10 +34,13 @@ from .config import HOST_KEYS, read_config
 @click.option("--config", "config_path",
               type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="TOML file with [tool.annotator.NAME] settings (default: ./pyproject.toml).")
+@click.option("--accuracy-out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the scores as an accuracy file (precision with a 95% interval, "
+              "the gold set, this command) for annotate compare --accuracy.")
 def eval_command(
     gold_dir: Path, fmt: str | None, as_json: bool, limit: int | None, model: str | None,
     plugin_files: tuple[str, ...], label_map: Path | None, split: str | None,
-    dev_fraction: float, config_path: Path | None,
+    dev_fraction: float, config_path: Path | None, accuracy_out: Path | None,
 ) -> None:
     """Score annotators against a gold corpus.
 
@@ -66,4 +70,14 @@ def eval_command(
             )
     except AnnotatorError as error:
         fail(error)
+    if accuracy_out:
+        from ..accuracy import accuracy_document
+        from ..atomic import write_atomically
+        command = shlex.join(["annotate", "eval", gold_dir.name,
+                              *(["--format", fmt] if fmt else []),
+                              *(["--split", split, "--dev-fraction", str(dev_fraction)]
+                                if split else []),
+                              *(["--limit", str(limit)] if limit else [])])
+        write_atomically(accuracy_out, json.dumps(accuracy_document(report.as_dict(), command),
+                                                  ensure_ascii=False, indent=2) + "\n")
     click.echo(json.dumps(report.as_dict(), indent=2) if as_json else report.table())

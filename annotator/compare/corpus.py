@@ -77,6 +77,7 @@ class Plan:
     names: OutletNames
     events: list[Event]
     counts: Counter[str]
+    versions: dict[str, set[str]]  # annotator -> the versions that wrote the records
 
     def outlet_of(self, entry: Entry) -> str:
         return self.names.display(entry.outlet)
@@ -104,8 +105,11 @@ def plan(records: Iterable[tuple[Location | str, dict[str, Any]]],
     entries: list[Entry] = []
     leads: list[str] = []
     ungrouped: list[Entry] = []
+    versions: dict[str, set[str]] = defaultdict(set)
     for location, record in records:
         article = record["article"]
+        for annotator in record["provenance"]["annotators"]:
+            versions[annotator["name"]].add(annotator["version"])
         boilerplate = boilerplate_spans(record)
         entry = Entry(article["id"], location, names.add(raw_outlet(record)),
                       parse_date(article.get("date")), _given_event(record),
@@ -150,7 +154,7 @@ def plan(records: Iterable[tuple[Location | str, dict[str, Any]]],
         if len(ordered) > 1:
             digest = hashlib.sha1(event.id.encode("utf-8")).hexdigest()[:8]
             event.page = f"events/{slug(event.id, 40) or 'event'}-{digest}.html"
-    return Plan(names, ordered, counts)
+    return Plan(names, ordered, counts, versions)
 
 
 @dataclass

@@ -28,7 +28,12 @@ class ComparisonInvalid(AnnotatorError):
 
 def _dumps(value: Any, depth: int) -> str:
     """``value`` as it appears at ``depth`` inside a document dumped with indent=2."""
-    return json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n" + "  " * depth)
+    try:
+        text = json.dumps(value, ensure_ascii=False, indent=2, allow_nan=False)
+    except ValueError as error:  # NaN or an infinity: not JSON
+        raise ComparisonInvalid(
+            f"comparison.json would hold a non-finite number: {error}") from None
+    return text.replace("\n", "\n" + "  " * depth)
 
 
 @cache

@@ -20,6 +20,7 @@ from __future__ import annotations
 import itertools
 import zlib
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from itertools import combinations
 from typing import Any
@@ -153,9 +154,11 @@ def _p(value: float | None) -> float | None:
 class ProfileBuilder:
     """Collects each event's per-outlet values, then computes the profile."""
 
-    def __init__(self, seed: int = SEED, resamples: int = RESAMPLES) -> None:
+    def __init__(self, seed: int = SEED, resamples: int = RESAMPLES,
+                 accuracy: Mapping[str, dict[str, Any]] | None = None) -> None:
         self.seed = seed
         self.resamples = resamples
+        self.accuracy = accuracy or {}  # metric -> its measured accuracy (annotator.accuracy)
         # metric -> outlet -> [(event, value)]
         self.values: dict[str, dict[str, list[tuple[str, float]]]] = defaultdict(
             lambda: defaultdict(list))
@@ -200,7 +203,8 @@ class ProfileBuilder:
             p, events = outlet_effect_p(by_event, self.rng(name, "outlet effect"),
                                         self.resamples)
             metrics.append({"name": name, "label": label, "unit": unit, "by_outlet": by_outlet,
-                            "outlet_effect": {"p": _p(p), "events": events}})
+                            "outlet_effect": {"p": _p(p), "events": events},
+                            "accuracy": self.accuracy.get(name)})
             for a, b in combinations(outlets, 2):
                 first = dict(per_outlet.get(a, []))
                 second = dict(per_outlet.get(b, []))

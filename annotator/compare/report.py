@@ -11,7 +11,7 @@ import hashlib
 import re
 import statistics
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -19,6 +19,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from .. import __version__
+from .profile import PROFILE_METRICS
 
 KNOWN_COLOURS = {
     "loaded_terms": "#ffc94d",
@@ -105,8 +106,10 @@ class Segment:
 class Page:
     """The view model: anchors into articles, evidence panels and article segments."""
 
-    def __init__(self, comparison: dict[str, Any], records: list[dict[str, Any]]) -> None:
+    def __init__(self, comparison: dict[str, Any], records: list[dict[str, Any]],
+                 accuracy: Mapping[str, dict[str, Any]]) -> None:
         self.comparison = comparison
+        self.accuracy = accuracy
         self.records = sorted(records, key=lambda r: r["article"]["id"])
         self.article_index = {r["article"]["id"]: i for i, r in enumerate(self.records)}
         self.targets: dict[str, set[tuple[int, int]]] = defaultdict(set)
@@ -164,9 +167,11 @@ class Page:
                     "panel": self.panel(title, cell["evidence"], fixed),
                     "available": cell["available"],
                 })
+            metric = row.get("metric")
             groups.setdefault(row["group"], []).append(
                 {"label": row["label"], "unit": row["unit"], "annotator": row["annotator"],
-                 "cells": cells}
+                 "cells": cells, "metric": metric,
+                 "precision": precision_text(self.accuracy.get(metric)) if metric else None}
             )
         return [{"group": g, "rows": rows} for g, rows in groups.items()]
 
@@ -263,14 +268,32 @@ def environment() -> Environment:
     )
 
 
+def precision_text(accuracy: dict[str, Any] | None) -> str:
+    """``P 0.38 [0.18, 0.61]`` of a metric's measured accuracy, or that it was not measured."""
+    if accuracy is None:
+        return "not measured"
+    interval = ("" if accuracy["low"] is None
+                else f" [{accuracy['low']:.2f}, {accuracy['high']:.2f}]")
+    return f"P {accuracy['precision']:.2f}{interval}"
+
+
+def measurement(accuracy: Mapping[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows of the measurement-quality section: every profile metric, measured or not."""
+    return [{"metric": name, "label": label, "accuracy": accuracy.get(name)}
+            for name, label, _ in PROFILE_METRICS]
+
+
 def render_event(part: dict[str, Any], records: list[dict[str, Any]],
-                 event: dict[str, Any] | None = None, index: str | None = None) -> str:
+                 event: dict[str, Any] | None = None, index: str | None = None,
+                 accuracy: Mapping[str, dict[str, Any]] | None = None) -> str:
     """One event's page from compare_event's result ``part`` and the event's ``records``.
 
     ``event`` is its entry in comparison.json (id, title, ...); ``index`` the link
-    back to the index page, when there is one.
+    back to the index page, when there is one; ``accuracy`` maps profile metrics to
+    their measured accuracy.
     """
-    page = Page(part, records)
+    accuracy = accuracy or {}
+    page = Page(part, records, accuracy)
     context = {
         "comparison": part,
         "event": event,
@@ -280,6 +303,7 @@ def render_event(part: dict[str, Any], records: list[dict[str, Any]],
         "groups": page.metric_groups(),
         "alignments": page.alignments(),
         "labeling": page.labeling(),
+        "measurement": measurement(accuracy),
     }
     articles = page.articles()  # after the others: it places their anchors
     layers = sorted(page.layers.values(), key=lambda layer: int(layer.css[1:]))
@@ -382,6 +406,7 @@ def render_index(comparison: dict[str, Any]) -> str:
         ]
         metrics.append({**metric, "cells": cells, "plot": _plot(metric),
                         "differences": differences,
+                        "precision": precision_text(metric["accuracy"]),
                         "effect_text": display_p(metric["outlet_effect"]["p"])})
     events = []
     for event in comparison["events"]:
@@ -389,4 +414,6 @@ def render_index(comparison: dict[str, Any]) -> str:
     return environment().get_template("index.html.j2").render(
         comparison=comparison, version=__version__, outlets=outlets, metrics=metrics,
         events=events, panels=panels, profile=comparison["profile"],
+        measurement=measurement({m["name"]: m["accuracy"] for m in comparison["profile"]["metrics"]
+                                 if m["accuracy"]}),
     )

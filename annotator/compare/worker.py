@@ -14,10 +14,10 @@ from __future__ import annotations
 import multiprocessing
 import threading
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from threadpoolctl import threadpool_limits
 
@@ -40,13 +40,15 @@ class EventTask:
     event: Event
     outlets: dict[str, str]  # article id -> outlet display name
     index_link: str | None  # the event page's link to the index page, when there is one
+    accuracy: Mapping[str, dict[str, Any]]  # profile metric -> its measured accuracy
 
 
 def compare_and_render(task: EventTask, nlp: Language | None) -> EventResult:
     """Compare one event from its records and render its page."""
     records = [read_record_at(entry.location) for entry in task.event.entries]
     result = EventResult(task.event, compare_event(records, nlp, task.outlets, task.event.id))
-    result.page = render_event(result.part, records, result.as_json(), task.index_link)
+    result.page = render_event(result.part, records, result.as_json(), task.index_link,
+                               task.accuracy)
     return result
 
 
