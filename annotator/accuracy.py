@@ -6,7 +6,7 @@ spans or sentences), recall and counts of every row one `annotate eval` run scor
 with the gold set, the command that measured them and the annotators' versions.
 ``METRIC_MEASURES`` says which rows measure what each of compare's profile metrics
 counts. The package ships such files, measured on dev splits of the gold training
-sets, in ``plugins/models/accuracy/``; compare reads those unless given its own.
+sets, in the plugins' ``models/accuracy/``; compare reads those unless given its own.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterable, Mapping
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,6 @@ from .schema import load_schema, schema_problems
 
 ACCURACY_VERSION = "1.0.0"
 ACCURACY_SCHEMA = "accuracy.json"
-SHIPPED = Path(__file__).parent.parent / "plugins" / "models" / "accuracy"
 Z_95 = 1.959964
 
 # compare's profile metric -> (annotator, eval task, eval measure) rows that measure the spans
@@ -120,4 +120,6 @@ def metric_accuracy(paths: Iterable[Path], versions: Mapping[str, set[str]]
 
 
 def shipped_accuracy_files() -> list[Path]:
-    return sorted(SHIPPED.glob("*.json"))
+    """The accuracy files shipped with the built-in annotators' models."""
+    shipped = Path(str(files("annotator_plugins").joinpath("models", "accuracy")))
+    return sorted(shipped.glob("*.json"))

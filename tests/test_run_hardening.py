@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import annotator.atomic
-import annotator.run.output
+import annotator.run.output.folder
 from annotator.cli import cli
 from annotator.records import record_paths
 from annotator.run.budget import AnnotatorTimeout, time_budget
@@ -165,7 +165,7 @@ def test_read_only_output_folder_exits_2_with_one_line_before_loading_anything(
     def read_only(*args, **kwargs):
         raise OSError(30, "Read-only file system")
 
-    monkeypatch.setattr(annotator.run.output.tempfile, "NamedTemporaryFile", read_only)
+    monkeypatch.setattr(annotator.run.output.folder.tempfile, "NamedTemporaryFile", read_only)
     monkeypatch.setattr("annotator.plugins.plugin_manager",
                         lambda *a: pytest.fail("loaded plugins before checking the output"))
     result = invoke(SEEDS, "-o", tmp_path / "out", *FAST)
