@@ -26,21 +26,22 @@ ACCURACY_SCHEMA = "accuracy.json"
 Z_95 = 1.959964
 
 # compare's profile metric -> (annotator, eval task, eval measure) rows that measure the spans
-# it counts, best first; the first one found in the accuracy files is shown
+# it counts, best first; the first one found in the accuracy files is shown. Review rows
+# (annotator:label, refined by stance) come first, then the gold sets': BASIL's expert
+# lexical-bias marks, PolNeAR's cues and sources, Wikipedia's hedged sentences.
 METRIC_MEASURES: Mapping[str, tuple[tuple[str, str, str], ...]] = {
     "loaded_own": (("loaded_terms", "loaded_terms:loaded_term", "any overlap"),
                    ("loaded_terms", "lexical_bias", "any overlap")),
     "loaded_quoted": (("loaded_terms", "loaded_terms:loaded_term", "any overlap"),
                       ("loaded_terms", "lexical_bias", "any overlap")),
-    **{f"stance_{stance}": (("attribution", f"attribution:{stance}", "any overlap"),
+    **{f"stance_{stance}": (("attribution", f"attribution:cue/{stance}", "any overlap"),
                             ("attribution", "attribution:cue", "any overlap"),
                             ("attribution", "cue", "any overlap"))
        for stance in ("neutral", "endorsing", "distancing", "discrediting")},
     "hedges": (("attribution", "attribution:hedge", "any overlap"),
                ("attribution", "positive", "sentence")),
-    "vague_sources": (("attribution", "attribution:source", "any overlap"),
+    "vague_sources": (("attribution", "attribution:vague_source", "any overlap"),
                       ("attribution", "source", "any overlap")),
-    "quoted_words": (("attribution", "quotes", "exact"),),
 }
 
 
