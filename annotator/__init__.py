@@ -15,6 +15,7 @@ from .hookspecs import hookimpl
 from .prescan import PrescannedPattern, lowercase_for_prescan
 from .quotes import Quote, find_quotes
 from .reader import Reader, Source, decode
+from .run.naming import FileNames
 from .schema import load_schema
 from .training import (
     TrainOptions,
@@ -43,6 +44,7 @@ __all__ = [
     "Article",
     "ConfigError",
     "Exporter",
+    "FileNames",
     "Gold",
     "InputError",
     "ModelError",
