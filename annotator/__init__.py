@@ -10,7 +10,7 @@ from .article import Article, article_from_fields
 from .data_file import read_data_file
 from .errors import AnnotatorError, ConfigError, InputError, ModelError, PluginError
 from .eval import Gold
-from .exporter import Exporter
+from .exporter import Exporter, Records
 from .hookspecs import hookimpl
 from .prescan import PrescannedPattern, lowercase_for_prescan
 from .quotes import Quote, find_quotes
@@ -52,6 +52,7 @@ __all__ = [
     "PrescannedPattern",
     "Quote",
     "Reader",
+    "Records",
     "Source",
     "TrainOptions",
     "__version__",

@@ -25,7 +25,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from annotator import ConfigError, Exporter
+from annotator import ConfigError, Exporter, Records
 from annotator.article_counts import boilerplate_spans, counted_words, overlaps, quotations
 
 from .files import selected
@@ -108,13 +108,13 @@ def voice(annotation: Mapping[str, Any]) -> str | None:
     return None
 
 
-def context_row(record: Mapping[str, Any], records: Any) -> Row:
+def context_row(record: Mapping[str, Any], records: Records) -> Row:
     article = record["article"]
     return {"article_id": article["id"], "outlet": records.outlet(record),
             "event": records.event(record), **{k: article.get(k) for k in ARTICLE_KEYS}}
 
 
-def article_row(record: Mapping[str, Any], records: Any) -> Row:
+def article_row(record: Mapping[str, Any], records: Records) -> Row:
     article = record["article"]
     boilerplate = boilerplate_spans(record)
     words = counted_words(article["text"], boilerplate)
@@ -123,7 +123,7 @@ def article_row(record: Mapping[str, Any], records: Any) -> Row:
             "length": article["length"], "words": len(words), "quoted_words": quoted}
 
 
-def annotation_rows(record: Mapping[str, Any], records: Any, skip: Iterable[str]
+def annotation_rows(record: Mapping[str, Any], records: Records, skip: Iterable[str]
                     ) -> Iterator[tuple[Row, Mapping[str, Any]]]:
     """``(row without attributes, attributes)`` for each exported annotation."""
     context = context_row(record, records)
@@ -197,7 +197,7 @@ class TableExporter(Exporter):
 
     default_settings = {"skip": [], "batch_rows": 50_000}
 
-    def tables(self, records: Iterable[dict[str, Any]]) -> tuple[Table, Table, Flattening]:
+    def tables(self, records: Records) -> tuple[Table, Table, Flattening]:
         annotations = Table((*CONTEXT_COLUMNS, *ANNOTATION_COLUMNS))
         articles = Table(ARTICLE_COLUMNS)
         flattening = Flattening()
@@ -219,7 +219,7 @@ class TableExporter(Exporter):
                 annotations.widest[name] = source.widest[name]
         return annotations, articles, flattening
 
-    def batches(self, records: Iterable[dict[str, Any]], table: Table,
+    def batches(self, records: Records, table: Table,
                 flattening: Flattening | None) -> Iterator[list[Row]]:
         """Rows of the articles table (``flattening`` None) or of the annotations table."""
         batch: list[Row] = []
@@ -239,6 +239,7 @@ class TableExporter(Exporter):
     def tables_to_write(self, records: Iterable[dict[str, Any]]
                         ) -> Iterator[tuple[str, Table, Iterator[list[Row]]]]:
         """``(name, table, its batches)`` for ``annotations`` and ``articles``."""
+        records = Records.of(records)
         annotations, articles, flattening = self.tables(records)
         yield "annotations", annotations, self.batches(records, annotations, flattening)
         yield "articles", articles, self.batches(records, articles, None)
