@@ -136,6 +136,10 @@ class StagedExport:
         return aside, removals
 
     def discard(self) -> None:
+        """Remove the staging folder, unless a commit cut short still needs it (its journal
+        is there: the next export finishes it)."""
+        if self.journal.exists():
+            return
         shutil.rmtree(self.stage, ignore_errors=True)
         with contextlib.suppress(OSError):
             self.area.rmdir()
