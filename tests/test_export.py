@@ -225,7 +225,8 @@ def test_the_documented_query_is_the_per_event_mean_over_outlets_spelled_two_way
               "003": ("cnn", "e2"), "004": ("CNN", "e1")}  # CNN: two articles in e1
     records = tmp_path / "records"
     records.mkdir()
-    for stem, record in seed_records.items():
+    for stem, seed in seed_records.items():
+        record = json.loads(json.dumps(seed))  # the fixture is shared: change a copy
         record["article"]["source"], record["article"]["event"] = placed[stem[:3]]
         (records / f"{stem}.json").write_text(json.dumps(record), encoding="utf-8")
     metrics, root = compare_and_export(records, tmp_path)
