@@ -10,11 +10,12 @@ from .article import Article, article_from_fields
 from .data_file import read_data_file
 from .errors import AnnotatorError, ConfigError, InputError, ModelError, PluginError
 from .eval import Gold
-from .exporter import Exporter
+from .exporter import Exporter, Records
 from .hookspecs import hookimpl
 from .prescan import PrescannedPattern, lowercase_for_prescan
 from .quotes import Quote, find_quotes
 from .reader import Reader, Source, decode
+from .run.naming import FileNames
 from .schema import load_schema
 from .training import (
     TrainOptions,
@@ -43,6 +44,7 @@ __all__ = [
     "Article",
     "ConfigError",
     "Exporter",
+    "FileNames",
     "Gold",
     "InputError",
     "ModelError",
@@ -50,6 +52,7 @@ __all__ = [
     "PrescannedPattern",
     "Quote",
     "Reader",
+    "Records",
     "Source",
     "TrainOptions",
     "__version__",

@@ -16,10 +16,10 @@ from hypothesis import strategies as st
 from annotator.cli import cli
 from annotator.compare import compare_records, comparison_problems, render_report
 from annotator.compare.events import group_texts, parse_date, read_event_file
-from annotator.compare.outlets import OutletNames
 from annotator.compare.output import ComparisonWriter
 from annotator.compare.profile import ProfileBuilder, bootstrap, holm, outlet_effect_p, sign_flip_p
 from annotator.errors import ConfigError
+from annotator.outlets import OutletNames
 from tests.test_compare import ann, record, sub
 
 STORIES = {

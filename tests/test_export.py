@@ -189,18 +189,61 @@ def docs_query() -> str:
     return sql
 
 
-def test_the_documented_duckdb_query_runs_on_the_parquet_and_csv_exports(exports, seed_records,
-                                                                         monkeypatch):
-    monkeypatch.chdir(exports / "parquet")
-    rows = duckdb.sql(docs_query().replace("tables/", "")).fetchall()
-    assert len(rows) == len(seed_records)  # the seeds have no source: one outlet per article
-    own_voice = sum(1 for r in seed_records.values() for a in r["annotations"]
-                    if a["label"] == "loaded_term" and a["attributes"]["voice"] == "own")
-    assert sum(row[1] for row in rows) == own_voice
-    assert all(row[3] == round(1000 * row[1] / row[2], 2) for row in rows)
-    monkeypatch.chdir(exports / "csv")
-    csv_rows = duckdb.sql(docs_query().replace("tables/", "").replace(".parquet", ".csv"))
-    assert csv_rows.fetchall() == rows
+def compare_and_export(records: Path, root: Path, *export_options: str) -> tuple[dict, Path]:
+    """``annotate compare`` then ``annotate export parquet`` and ``csv`` of ``records``:
+    comparison.json's profile metrics by name, and the folder with the two exports."""
+    result = CliRunner().invoke(cli, ["compare", str(records), "-o", str(root / "report")])
+    assert result.exit_code == 0, result.output
+    for fmt in ("parquet", "csv"):
+        result = export(fmt, str(records), "-o", str(root / fmt), *export_options)
+        assert result.exit_code == 0, result.output
+    profile = json.loads((root / "report" / "comparison.json").read_text("utf-8"))["profile"]
+    return {m["name"]: m for m in profile["metrics"]}, root
+
+
+def documented_profile(folder: Path, suffix: str) -> dict[str, float]:
+    rows = duckdb.sql(docs_query().replace("'tables/", f"'{folder}/")
+                      .replace(".parquet'", f".{suffix}'")).fetchall()
+    return {outlet: mean for outlet, mean, _ in rows}
+
+
+def reported(metrics: dict, name: str) -> dict[str, float]:
+    return {outlet: cell["mean"] for outlet, cell in metrics[name]["by_outlet"].items()}
+
+
+def test_the_documented_query_recomputes_the_reports_profile_from_the_seeds(seeds_output,
+                                                                           tmp_path):
+    metrics, root = compare_and_export(seeds_output, tmp_path, "--events",
+                                       str(tmp_path / "report" / "events.json"))
+    for suffix in ("parquet", "csv"):
+        assert documented_profile(root / suffix, suffix) == reported(metrics, "loaded_own")
+
+
+def test_the_documented_query_is_the_per_event_mean_over_outlets_spelled_two_ways(
+        seed_records, tmp_path):
+    placed = {"000": ("FOX", "e1"), "001": ("fox ", "e2"), "002": ("CNN", "e1"),
+              "003": ("cnn", "e2"), "004": ("CNN", "e1")}  # CNN: two articles in e1
+    records = tmp_path / "records"
+    records.mkdir()
+    for stem, seed in seed_records.items():
+        record = json.loads(json.dumps(seed))  # the fixture is shared: change a copy
+        record["article"]["source"], record["article"]["event"] = placed[stem[:3]]
+        (records / f"{stem}.json").write_text(json.dumps(record), encoding="utf-8")
+    metrics, root = compare_and_export(records, tmp_path)
+    expected = reported(metrics, "loaded_own")
+    assert set(expected) == {"CNN", "FOX"}
+    assert documented_profile(root / "parquet", "parquet") == expected
+    assert documented_profile(root / "csv", "csv") == expected
+    pooled = duckdb.sql(f"""
+        WITH words AS (SELECT outlet, sum(words - quoted_words) AS own_words
+                       FROM '{root}/parquet/articles.parquet' GROUP BY outlet),
+             terms AS (SELECT outlet, count(*) AS own_terms
+                       FROM '{root}/parquet/annotations.parquet'
+                       WHERE label = 'loaded_term' AND voice = 'own' AND NOT in_boilerplate
+                       GROUP BY outlet)
+        SELECT outlet, round(1000.0 * own_terms / own_words, 4) FROM words JOIN terms USING (outlet)
+        """).fetchall()
+    assert dict(pooled) != expected  # a pooled rate is not what the report shows
 
 
 def test_brat_zip_per_article_for_inception_with_utf16_offsets(seeds_output, tmp_path):

@@ -51,9 +51,9 @@ def compare_command(annotations_dir: Path, out_dir: Path, model: str | None,
     its schema, 2 on bad input or usage.
     """
     from ..compare.events import read_event_file
-    from ..compare.outlets import read_aliases
     from ..compare.output import ComparisonInvalid
     from ..compare.run import run_compare
+    from ..outlets import read_aliases
     try:
         config = read_config(config_path)
         aliases = read_aliases(config)

@@ -1,7 +1,8 @@
 """`annotate compare`: how outlets told the same events, and an outlet profile across events.
 
-Modules, by concern: ``events`` (which articles tell one event), ``outlets``
-(outlet names and aliases), ``article`` (a record prepared for comparison),
+Modules, by concern: ``events`` (which articles tell one event), ``article`` (a record
+prepared for comparison; outlet names and word counts are in the core's ``outlets`` and
+``article_counts``, which exports share),
 ``text`` (words and spans), ``entity`` (people merged across one event's
 outlets), ``metrics`` (the outlet × metric table of one event), ``alignment``
 (the same claims and quotes across outlets), ``labeling`` (titles and labels given

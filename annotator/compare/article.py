@@ -2,25 +2,19 @@
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from ..quotes import find_quotes
-from .outlets import raw_outlet
+from ..article_counts import boilerplate_spans, counted_words, quotations, words_within
+from ..outlets import raw_outlet
 from .text import (
     LINE,
     SENTENCE_END,
     WORD,
     overlaps,
 )
-
-
-def boilerplate_spans(record: dict[str, Any]) -> list[tuple[int, int]]:
-    return [(a["start"], a["end"]) for a in record["annotations"]
-            if a["annotator"] == "boilerplate"]
 
 
 def headline(record: dict[str, Any], boilerplate: list[tuple[int, int]]) -> str | None:
@@ -69,12 +63,9 @@ class ComparedArticle:
         article = record["article"]
         text = article["text"]
         title = headline(record, boilerplate)
-        words = [
-            m.span() for m in WORD.finditer(text) if not overlaps(m.start(), m.end(), boilerplate)
-        ]
         return cls(
             article["id"], outlet or raw_outlet(record), title, text, article["sha256"],
-            frozenset(ran), boilerplate, kept, words,
+            frozenset(ran), boilerplate, kept, counted_words(text, boilerplate),
         )
 
     @cached_property
@@ -105,9 +96,7 @@ class ComparedArticle:
 
     def words_within(self, start: int, end: int) -> list[tuple[int, int]]:
         """The counted words wholly inside ``start:end``, in order."""
-        first = bisect_left(self._word_starts, start)
-        last = bisect_left(self._word_starts, end, first)
-        return [(s, e) for s, e in self.words[first:last] if e <= end]
+        return words_within(self.words, self._word_starts, start, end)
 
     def count_words(self, start: int, end: int) -> int:
         return len(self.words_within(start, end))
@@ -142,16 +131,7 @@ class ComparedArticle:
     @cached_property
     def quotes(self) -> list[tuple[int, int, int]]:
         """Quotations not nested in another, outside boilerplate: (start, end, words inside)."""
-        found: list[tuple[int, int, int]] = []
-        for quote in find_quotes(self.text):
-            if overlaps(quote.start, quote.end, self.boilerplate) or any(
-                s <= quote.start and quote.end <= e for s, e, _ in found
-            ):
-                continue
-            inner = self.count_words(quote.content_start, quote.content_end)
-            if inner:
-                found.append((quote.start, quote.end, inner))
-        return found
+        return quotations(self.text, self.boilerplate, self.words)
 
     @cached_property
     def quoted_words(self) -> int:

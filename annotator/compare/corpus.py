@@ -18,8 +18,10 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from .. import __version__
+from ..article_counts import boilerplate_spans
+from ..outlets import OutletNames, raw_outlet
 from ..records import Location, read_record_at
-from .article import boilerplate_spans, headline, reporting_text
+from .article import headline, reporting_text
 from .events import (
     LEAD_WORDS,
     MAX_DISTANCE,
@@ -29,7 +31,6 @@ from .events import (
     parse_date,
     slug,
 )
-from .outlets import OutletNames, raw_outlet
 from .output import COMPARISON_VERSION, ComparisonWriter
 from .profile import RESAMPLES, SEED, ProfileBuilder
 from .story import compare_event

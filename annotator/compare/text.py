@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
+
+from ..article_counts import WORD
+from ..article_counts import overlaps as overlaps  # the compare modules' import
 
 if TYPE_CHECKING:
     pass
 
-WORD = re.compile(r"\w+(?:['’]\w+)*")
 LINE = re.compile(r"[^\n]+")
 SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’»)]*\s+(?=[\"'“‘«(]?[A-Z0-9])")
 ELLIPSIS = re.compile(r"…|\.\.\.")
@@ -33,10 +34,6 @@ ROLE_NOUNS = frozenset(
     secretary chancellor king prime commander general official""".split()
 )
 TITLE_POS = frozenset({"PROPN", "NOUN", "ADJ"})
-def overlaps(start: int, end: int, spans: Iterable[tuple[int, int]]) -> bool:
-    return any(start < s_end and s_start < end for s_start, s_end in spans)
-
-
 def text_of(value: Any) -> str | None:
     """The text of an attribute that may be a string, a sub-span or a list of them."""
     if isinstance(value, str):

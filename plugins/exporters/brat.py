@@ -23,7 +23,7 @@ from typing import Any
 
 from annotator import ConfigError, Exporter
 
-from .files import article_file, selected, sub_spans, write_exact
+from .files import ArticleFiles, selected, sub_spans, write_exact
 
 LINE_BREAK = re.compile(r"\r\n|[\r\n\u2028\u2029\x85\x0b\x0c]")
 TYPE_CHARACTERS = re.compile(r"[^A-Za-z0-9_-]")
@@ -142,14 +142,15 @@ class BratExporter(Exporter):
             "relations": defaultdict(set),
             "attributes": defaultdict(lambda: defaultdict(set)),
         }
+        files = ArticleFiles(output)
         for record in records:
             article = record["article"]
             ann = "".join(line + "\n" for line in self.standoff(record, config).lines)
             if self.settings["zip"]:
-                write_zip(article_file(output, article["id"], ".zip"), article["text"], ann)
+                write_zip(files.path(article["id"], ".zip"), article["text"], ann)
                 continue
-            write_exact(article_file(output, article["id"], ".txt"), article["text"])
-            article_file(output, article["id"], ".ann").write_text(
+            write_exact(files.path(article["id"], ".txt"), article["text"])
+            files.path(article["id"], ".ann").write_text(
                 ann, encoding="utf-8", newline="\n"
             )
         (output / "annotation.conf").write_text(

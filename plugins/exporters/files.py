@@ -3,20 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
-from annotator import InputError
+from annotator import FileNames
 
 
-def article_file(output: Path, article_id: str, suffix: str) -> Path:
-    """``output/<article id><suffix>``, its folders created; an unsafe id is an InputError."""
-    relative = PurePosixPath(article_id + suffix)
-    if relative.is_absolute() or ".." in relative.parts or not relative.parts:
-        raise InputError(f"{article_id!r}: article id is not a safe file name")
-    path = output.joinpath(*relative.parts)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return path
+class ArticleFiles:
+    """Where each article's files go in one export: ``output/<file stem><suffix>``, the
+    stem from ``annotator.run.naming`` (a long or odd id gets a hashed name; two ids with
+    one name are an InputError naming both)."""
+
+    def __init__(self, output: Path) -> None:
+        self.output = output
+        self.names = FileNames()
+
+    def path(self, article_id: str, suffix: str) -> Path:
+        """The file for ``article_id`` with ``suffix``, its folders created."""
+        path = self.output.joinpath(*f"{self.names.claim(article_id)}{suffix}".split("/"))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return path
 
 
 def write_exact(path: Path, text: str) -> None:

@@ -16,7 +16,7 @@ from urllib.parse import quote
 
 from annotator import Exporter
 
-from .files import article_file, selected, write_exact
+from .files import ArticleFiles, selected, write_exact
 
 NAMESPACE = uuid.UUID("5f0c3c6e-9d1b-5b7e-8a55-2f4f6a1c9e10")
 CONTEXT = [
@@ -71,9 +71,10 @@ class W3CExporter(Exporter):
     default_settings = {"skip": [], "context": 32}
 
     def export(self, records: Iterable[dict[str, Any]], output: Path) -> None:
+        files = ArticleFiles(output)
         for record in records:
             article = record["article"]
-            text_path = article_file(output, article["id"], ".txt")
+            text_path = files.path(article["id"], ".txt")
             write_exact(text_path, article["text"])
             source = quote(text_path.name)
             items = [
@@ -91,6 +92,6 @@ class W3CExporter(Exporter):
                 "total": len(items),
                 "first": {"type": "AnnotationPage", "startIndex": 0, "items": items},
             }
-            article_file(output, article["id"], ".jsonld").write_text(
+            files.path(article["id"], ".jsonld").write_text(
                 json.dumps(collection, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
             )

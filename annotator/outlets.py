@@ -12,7 +12,7 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping
 from typing import Any
 
-from ..errors import ConfigError
+from .errors import ConfigError
 
 
 def match_key(name: str) -> str:
