@@ -53,9 +53,7 @@ class Records:
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
         for record in self._read():
-            yield {**record, "annotations": [
-                a for a in record["annotations"] if self.thresholds.keeps(a["annotator"], a)
-            ]}
+            yield self.thresholds.filter(record)
 
     def outlet(self, record: Mapping[str, Any]) -> str:
         if self._outlets is None:

@@ -64,3 +64,8 @@ class Thresholds:
         threshold = self.minimum.get(annotator_name, self.minimum.get(ALL))
         probability = span_probability(span)
         return threshold is None or probability is None or probability >= threshold
+
+    def filter(self, record: Mapping[str, Any]) -> dict[str, Any]:
+        """``record`` with only the annotations that reach their thresholds."""
+        return {**record, "annotations": [
+            a for a in record["annotations"] if self.keeps(a["annotator"], a)]}

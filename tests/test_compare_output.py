@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from annotator.accuracy import accuracy_document, wilson
 from annotator.cli import cli
 from annotator.compare import output as comparison_output
+from annotator.thresholds import span_probability
 from tests.test_compare_corpus import corpus
 
 
@@ -167,4 +168,34 @@ def test_a_missing_or_bad_accuracy_file_is_one_line_and_exit_2(
     assert result.exit_code == 2
     lines = result.output.strip().splitlines()
     assert lines[-1].startswith(f"error: {path}: ") and "accuracy file" in lines[-1]
+    assert not (tmp_path / "report").exists()
+
+
+def test_min_probability_leaves_low_probability_spans_out_of_compare(
+        seeds_output: Path, tmp_path: Path) -> None:
+    def hedges(out: Path) -> int:
+        comparison = json.loads((out / "comparison.json").read_text("utf-8"))
+        return sum(cell["count"] for event in comparison["events"] for row in event["metrics"]
+                   if row.get("metric") == "hedges" for cell in row["cells"].values())
+
+    def hedge_spans(minimum: float) -> int:
+        return sum(1 for path in seeds_output.glob("*.json")
+                   for a in json.loads(path.read_text("utf-8"))["annotations"]
+                   if a["annotator"] == "attribution" and a["label"] == "hedge"
+                   and (span_probability(a) or 1.0) >= minimum)
+
+    everything, confident = tmp_path / "all", tmp_path / "confident"
+    assert compare(seeds_output, everything).exit_code == 0
+    result = compare(seeds_output, confident, "--min-probability", "attribution=0.95")
+    assert result.exit_code == 0, result.output
+    assert hedge_spans(0.95) < hedge_spans(0.0)  # the seeds have hedges below 0.95
+    assert hedges(confident) < hedges(everything)
+    assert hedges(everything) - hedges(confident) <= hedge_spans(0.0) - hedge_spans(0.95)
+
+
+@pytest.mark.parametrize("value", ["1.5", "-0.1", "x", "attribution=", "=0.5"])
+def test_a_bad_min_probability_is_one_line_and_exit_2(tmp_path: Path, value: str) -> None:
+    result = compare(records_folder(tmp_path), tmp_path / "report", "--min-probability", value)
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines()[-1].startswith("error: --min-probability")
     assert not (tmp_path / "report").exists()

@@ -143,8 +143,8 @@ def test_schema_list_shows_published_and_installed_schemas_and_prints_a_plugins_
 def test_an_unknown_schema_name_lists_the_known_ones():
     result = CliRunner().invoke(cli, ["schema", "attributes/nope.json"])
     assert result.exit_code == 2
-    assert "no schema named 'attributes/nope.json' (known: attributes/attribution.json" in (
-        result.stderr)
+    assert ("no schema named 'attributes/nope.json' (known: accuracy.json, "
+            "attributes/attribution.json") in result.stderr
 
 
 TAGS_PLUGIN = '''

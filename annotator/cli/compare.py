@@ -35,10 +35,13 @@ from .run import all_cores, setting
               type=click.Path(dir_okay=False, path_type=Path),
               help="Accuracy file from annotate eval --accuracy-out (repeatable), shown beside "
               "each metric (default: the accuracy measured for the built-in annotators).")
+@click.option("--min-probability", "thresholds", multiple=True, metavar="[ANNOTATOR=]P",
+              help="Leave out spans with a probability below P, of ANNOTATOR or of every "
+              "annotator (repeatable; spans without a probability are kept), as export does.")
 def compare_command(annotations_dir: Path, out_dir: Path, model: str | None,
                     events_file: Path | None, config_path: Path | None, seed: int | None,
                     resamples: int | None, workers: int | None,
-                    accuracy_files: tuple[Path, ...]) -> None:
+                    accuracy_files: tuple[Path, ...], thresholds: tuple[str, ...]) -> None:
     """Compare outlets across the events in ANNOTATIONS_DIR (see docs/compare.md).
 
     Groups the articles into events (their event field, --events, else from the
@@ -54,13 +57,15 @@ def compare_command(annotations_dir: Path, out_dir: Path, model: str | None,
     from ..compare.output import ComparisonInvalid
     from ..compare.run import run_compare
     from ..outlets import read_aliases
+    from ..thresholds import Thresholds
     try:
         config = read_config(config_path)
         aliases = read_aliases(config)
         workers = workers or setting(config, "workers", int, 1) or all_cores()
         overrides = read_event_file(events_file) if events_file else None
         summary = run_compare(annotations_dir, out_dir, model, workers, aliases, overrides,
-                              seed, resamples, list(accuracy_files) or None)
+                              seed, resamples, list(accuracy_files) or None,
+                              Thresholds.parse(thresholds))
     except ComparisonInvalid as error:
         fail(error, 1)
     except AnnotatorError as error:

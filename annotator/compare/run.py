@@ -14,6 +14,7 @@ from ..accuracy import metric_accuracy, shipped_accuracy_files
 from ..atomic import StagedOutput
 from ..errors import ConfigError
 from ..records import Location, iter_located_records, record_paths
+from ..thresholds import Thresholds
 from .corpus import Plan, add_result, head, plan
 from .output import ComparisonInvalid, ComparisonWriter
 from .profile import RESAMPLES, SEED, ProfileBuilder
@@ -62,7 +63,8 @@ def stale_pages(out_dir: Path, written: list[str]) -> list[Path]:
 def run_compare(directory: Path, out_dir: Path, model: str | None = None, workers: int = 1,
                 aliases: Mapping[str, str] | None = None,
                 overrides: Mapping[str, str] | None = None, seed: int | None = None,
-                resamples: int | None = None, accuracy_files: list[Path] | None = None) -> str:
+                resamples: int | None = None, accuracy_files: list[Path] | None = None,
+                thresholds: Thresholds | None = None) -> str:
     """Compare the records under ``directory`` into ``out_dir``; returns a one-line summary.
 
     Writes events.json, one page per event (or report.html alone for one event),
@@ -72,7 +74,8 @@ def run_compare(directory: Path, out_dir: Path, model: str | None = None, worker
     was. ``model`` names the spaCy pipeline (None: any installed English one);
     ``workers`` processes compare events side by side (the files are the same for any
     number). ``accuracy_files`` (default: the shipped ones) give the measured
-    accuracy shown beside each metric. Progress goes to stderr.
+    accuracy shown beside each metric; spans below ``thresholds`` are left out.
+    Progress goes to stderr.
     """
     check_apart(directory, out_dir)
     with click.progressbar(length=len(record_paths(directory)), label="Reading records",
@@ -82,7 +85,7 @@ def run_compare(directory: Path, out_dir: Path, model: str | None = None, worker
     accuracy = metric_accuracy(
         shipped_accuracy_files() if accuracy_files is None else accuracy_files, corpus.versions)
     with StagedOutput(out_dir, STAGING) as staged:
-        top, alignments = _compare(corpus, staged, model, workers,
+        top, alignments = _compare(corpus, staged, model, workers, thresholds or Thresholds(),
                                    ProfileBuilder(SEED if seed is None else seed,
                                                   RESAMPLES if resamples is None else resamples,
                                                   accuracy))
@@ -93,7 +96,7 @@ def run_compare(directory: Path, out_dir: Path, model: str | None = None, worker
 
 
 def _compare(corpus: Plan, staged: StagedOutput, model: str | None, workers: int,
-             profile: ProfileBuilder) -> tuple[dict[str, Any], int]:
+             thresholds: Thresholds, profile: ProfileBuilder) -> tuple[dict[str, Any], int]:
     grouping = {e.id: event.id for event in corpus.events for e in event.entries}
     staged.write("events.json", json.dumps(dict(sorted(grouping.items())), ensure_ascii=False,
                                            indent=2) + "\n")
@@ -102,7 +105,7 @@ def _compare(corpus: Plan, staged: StagedOutput, model: str | None, workers: int
     alignments = 0
     index_events = []
     tasks = (EventTask(event, corpus.outlets_of(event), None if single else "../report.html",
-                       profile.accuracy)
+                       profile.accuracy, thresholds)
              for event in corpus.events)
     try:
         with click.progressbar(

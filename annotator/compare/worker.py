@@ -23,6 +23,7 @@ from threadpoolctl import threadpool_limits
 
 from ..pipeline import load_nlp
 from ..records import read_record_at
+from ..thresholds import Thresholds
 from .corpus import Event, EventResult
 from .report import render_event
 from .story import compare_event
@@ -41,11 +42,13 @@ class EventTask:
     outlets: dict[str, str]  # article id -> outlet display name
     index_link: str | None  # the event page's link to the index page, when there is one
     accuracy: Mapping[str, dict[str, Any]]  # profile metric -> its measured accuracy
+    thresholds: Thresholds  # spans below their annotator's minimum probability are left out
 
 
 def compare_and_render(task: EventTask, nlp: Language | None) -> EventResult:
     """Compare one event from its records and render its page."""
-    records = [read_record_at(entry.location) for entry in task.event.entries]
+    records = [task.thresholds.filter(read_record_at(entry.location))
+               for entry in task.event.entries]
     result = EventResult(task.event, compare_event(records, nlp, task.outlets, task.event.id))
     result.page = render_event(result.part, records, result.as_json(), task.index_link,
                                task.accuracy)
