@@ -92,7 +92,9 @@ class Attribution(Annotator):
         if self.settings["hedges"]:
             hits = list(hedge_annotations(self.lexicon, text, analysis))
             if self.learned is not None and analysis.has_parse:
-                yield from hedged_sentences(analysis, hits, self.learned.hedge, self.thresholds)
+                yield from hedged_sentences(
+                    analysis, self.lexicon, hits, self.learned.hedge, self.thresholds
+                )
             else:
                 for hit in hits:
                     attributes = {**hit.attributes, "method": "rules", "probability": None}

@@ -10,18 +10,37 @@ from annotator import Annotation, lowercase_for_prescan
 from .document import PERSON_LABELS
 
 if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
     from .cue import Cue
     from .document import DocAnalysis
     from .lexicon import Lexicon
+
+
+def quantifies_plural_noun(doc: Doc, end: int) -> bool:
+    """Whether the word ending at ``end`` is, or modifies, a plural noun ("some critics",
+    "many senior officials"); true on a Doc without tags, which cannot tell."""
+    if not doc.has_annotation("TAG"):
+        return True
+    span = doc.char_span(end - 1, end, alignment_mode="expand")
+    if span is None:
+        return False
+    word = span[-1]
+    noun = word if word.pos_ in ("NOUN", "PROPN") or word.head is word else word.head
+    return noun.tag_ in ("NNS", "NNPS")
 
 
 def hedge_annotations(lexicon: Lexicon, text: str, analysis: DocAnalysis) -> Iterator[Annotation]:
     """Hedge phrases from the lexicon, outside direct quotes, longest match first."""
     hits: list[tuple[int, int, str, str]] = []
     lower = lowercase_for_prescan(text)
-    for pattern, entry, category in lexicon.hedges:
-        for match in pattern.finditer(text, lower):
-            hits.append((match.start(), match.end(), entry, category))
+    for hedge in lexicon.hedges:
+        for match in hedge.pattern.finditer(text, lower):
+            if hedge.requires == "plural_noun" and not quantifies_plural_noun(
+                analysis.doc, match.end()
+            ):
+                continue
+            hits.append((match.start(), match.end(), hedge.entry, hedge.category))
     hits.sort(key=lambda h: (h[0], -h[1]))
     last_end = -1
     for start, end, entry, category in hits:
