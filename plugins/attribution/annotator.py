@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from annotator import (
     Annotation,
     Annotator,
+    ConfigError,
     TrainOptions,
     find_quotes,
     load_schema,
@@ -30,6 +31,12 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
 
     from annotator import Article, Gold
+
+
+THRESHOLD_SETTINGS = (
+    "cue_threshold", "keep_threshold", "source_threshold", "hedge_threshold",
+    "hedge_keep_threshold",
+)
 
 
 class Attribution(Annotator):
@@ -56,6 +63,13 @@ class Attribution(Annotator):
 
     def __init__(self, **settings: Any) -> None:
         super().__init__(**settings)
+        for name in THRESHOLD_SETTINGS:
+            value = self.settings[name]
+            if isinstance(value, bool) or not isinstance(value, int | float) or not (
+                0 <= value <= 1
+            ):
+                raise ConfigError(f"attribution: {name} must be a number from 0 to 1, "
+                                  f"not {value!r}")
         path = Path(self.settings["lexicon"] or BUILTIN_LEXICON)
         self.lexicon = load_lexicon(path)
         self.data_files.append(path)

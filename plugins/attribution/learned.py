@@ -412,10 +412,11 @@ def merge_cues(
     [probabilities] = tagger.probabilities([mark_rule_cues(doc, rule_cues)])
     runs = tagger.runs(doc, probabilities, thresholds.cue)
     cues: list[Cue] = []
-    kept: set[tuple[int, int]] = set()
+    kept: dict[tuple[int, int], float | None] = {}  # kept cue span -> its probability
     for cue in rule_cues:
         if cue.continuation:
             if (cue.start, cue.end) in kept:  # the turn of a kept cue, as the rules say
+                cue.probability = kept[cue.start, cue.end]
                 cues.append(cue)
             continue
         tokens = doc.char_span(cue.start, cue.end, alignment_mode="expand")
@@ -424,7 +425,7 @@ def merge_cues(
         # a dash credit is layout, not words: the tagger has never seen one to judge
         if cue.probability >= thresholds.keep or cue.entry.role == "trailing_label":
             cues.append(cue)
-            kept.add((cue.start, cue.end))
+            kept[cue.start, cue.end] = cue.probability
     for run in runs[CUE]:
         start, end = char_range(doc, run.start, run.end)
         head = root_token(doc[run.start : run.end])
