@@ -17,17 +17,19 @@ if TYPE_CHECKING:
     from .lexicon import Lexicon
 
 
-def quantifies_plural_noun(doc: Doc, end: int) -> bool:
-    """Whether the word ending at ``end`` is, or modifies, a plural noun ("some critics",
-    "many senior officials"); true on a Doc without tags, which cannot tell."""
-    if not doc.has_annotation("TAG"):
+def quantifies_plural_subject(doc: Doc, end: int) -> bool:
+    """Whether the word ending at ``end`` is, or modifies, a plural noun that is the
+    subject of a clause ("some critics say", "many senior officials doubt"): an unnamed
+    group holding a view, not a count of things ("many steps"); true on a Doc without a
+    parse, which cannot tell."""
+    if not doc.has_annotation("DEP"):
         return True
     span = doc.char_span(end - 1, end, alignment_mode="expand")
     if span is None:
         return False
     word = span[-1]
     noun = word if word.pos_ in ("NOUN", "PROPN") or word.head is word else word.head
-    return noun.tag_ in ("NNS", "NNPS")
+    return noun.tag_ in ("NNS", "NNPS") and noun.dep_ in ("nsubj", "nsubjpass")
 
 
 def hedge_annotations(lexicon: Lexicon, text: str, analysis: DocAnalysis) -> Iterator[Annotation]:
@@ -36,7 +38,7 @@ def hedge_annotations(lexicon: Lexicon, text: str, analysis: DocAnalysis) -> Ite
     lower = lowercase_for_prescan(text)
     for hedge in lexicon.hedges:
         for match in hedge.pattern.finditer(text, lower):
-            if hedge.requires == "plural_noun" and not quantifies_plural_noun(
+            if hedge.requires == "plural_subject" and not quantifies_plural_subject(
                 analysis.doc, match.end()
             ):
                 continue
