@@ -90,17 +90,16 @@ def seed_text(name_prefix: str) -> str:
 # --- seeds (trained pipeline) ---------------------------------------------------------
 
 
-def test_quoted_dictator_is_a_loaded_term_and_a_scare_quote(builtin, trained_nlp):
+def test_quoted_dictator_is_one_scare_quoted_loaded_term(builtin, trained_nlp):
     text = seed_text("001")
     annotations = run(builtin, trained_nlp, text)
     dictator = [a for a in annotations if a.label == "loaded_term"
                 and a.attributes["term"] == "dictator"]
     scare = [a for a in annotations if a.label == "scare_quote"
              and text[a.start:a.end] == "“dictator”"]
-    assert dictator and dictator[0].attributes["in_quote"] is True
+    assert len(dictator) == 1 and dictator[0].attributes["in_quote"] is True
     assert dictator[0].attributes["scare_quoted"] is True
-    assert scare and scare[0].attributes["loaded_terms"] == ["dictator"]
-    assert scare[0].attributes["labeling_cue"] == "labeling"
+    assert not scare
 
 
 def test_staged_referendums_and_moscow_staged_votes_are_found(lexicon_only, trained_nlp):
@@ -207,7 +206,7 @@ def test_a_title_case_headline_keeps_its_loaded_words_but_not_its_names(small, t
             "Rep. Dave Brat spoke on Monday. Brat was angry.")
     found = [a.attributes["term_span"]["text"] for a in run(small, trained_nlp, text)
              if a.label == "loaded_term"]
-    assert found == ["Brutal", "Dictator"]
+    assert found == ["Dictator"]  # "Brutal" frames the same phrase: one span, core tier
 
 
 def test_a_multiword_term_that_is_the_whole_name_stays(small, trained_nlp):
@@ -249,7 +248,7 @@ def test_target_is_the_entity_the_parse_ties_the_term_to(small, trained_nlp, tex
 
 
 def test_a_demoted_category_is_the_low_tier(small, trained_nlp):
-    found = terms(run(small, trained_nlp, "A brutal dictator ruled."))
+    found = terms(run(small, trained_nlp, "A brutal crackdown. The dictator ruled."))
     assert (found["brutal"]["tier"], found["dictator"]["tier"]) == ("low", "core")
 
 
@@ -307,8 +306,8 @@ def test_scare_quote_modes(tmp_path, blank_nlp):
         return [text[a.start:a.end] for a in run(annotator, blank_nlp, text)
                 if a.label == "scare_quote"]
 
-    assert scare("labels") == ["“dictator”"]
-    assert scare("all") == ["“promising”", "“dictator”"]
+    assert scare("labels") == []  # “dictator” is a scare-quoted loaded term, counted once
+    assert scare("all") == ["“promising”"]
     assert scare("none") == []
     with pytest.raises(ConfigError, match="scare_quotes"):
         LoadedTerms(model="none", include_builtin=False, scare_quotes="some")
@@ -396,7 +395,8 @@ def test_blank_pipeline_still_finds_the_seed_labels(builtin, blank_nlp):
     annotations = run(builtin, blank_nlp, text)
     found = {a.attributes["term"] for a in annotations if a.label == "loaded_term"}
     assert {"dictator", "war of words", "staged vote", "undeterred"} <= found
-    assert "“dictator”" in [text[a.start:a.end] for a in annotations if a.label == "scare_quote"]
+    assert any(a.attributes["term"] == "dictator" and a.attributes["scare_quoted"]
+               for a in annotations if a.label == "loaded_term")
 
 
 # --- the learned span scorer ---------------------------------------------------------------

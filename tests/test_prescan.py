@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from annotator import PrescannedPattern, lowercase_for_prescan
 from annotator.prescan import literal_prefixes, sre_parser
 
-HEDGES = [pattern for pattern, _, _ in load_lexicon(BUILTIN_LEXICON).hedges]
+HEDGES = [hedge.pattern for hedge in load_lexicon(BUILTIN_LEXICON).hedges]
 WORDS = ["some", "Many", "critics", "is", "WAS", "believed", "to", "be", "so-called", "the",
          "allegedly", "İs", "ıs", "ſome", "\u212anown", "most", "of", "them", "not", "clear",
          "whether", "reportedly", "might", "have", "been", "\u00e9t\u00e9", "\U0001f600", "\r\n"]

@@ -131,7 +131,9 @@ def loaded_term_rows(outlets: Outlets) -> list[Row]:
                                      if str(a["attributes"].get("category")) == c],
         ))
     rows.append(rate_row(group, "scare quotes", "loaded_terms", outlets,
-                         lambda art: art.kept("loaded_terms", "scare_quote")))
+                         lambda art: art.kept("loaded_terms", "scare_quote") + [
+                             a for a in art.kept("loaded_terms", "loaded_term")
+                             if a["attributes"].get("scare_quoted")]))
     return rows
 
 

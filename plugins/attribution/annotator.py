@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from annotator import (
     Annotation,
     Annotator,
+    ConfigError,
     TrainOptions,
     find_quotes,
     load_schema,
@@ -32,6 +33,12 @@ if TYPE_CHECKING:
     from annotator import Article, Gold
 
 
+THRESHOLD_SETTINGS = (
+    "cue_threshold", "keep_threshold", "source_threshold", "hedge_threshold",
+    "hedge_keep_threshold",
+)
+
+
 class Attribution(Annotator):
     """Reporting cues with stance, speaker and content; hedges; vague sources."""
 
@@ -46,8 +53,8 @@ class Attribution(Annotator):
         "skip_cues_in_quotes": True,
         "learned": True,
         "model": None,
-        "cue_threshold": 0.7,
-        "keep_threshold": 0.5,
+        "cue_threshold": 0.8,
+        "keep_threshold": 0.55,
         "source_threshold": 0.3,
         "hedge_threshold": 0.6,
         "hedge_keep_threshold": 0.01,
@@ -56,6 +63,13 @@ class Attribution(Annotator):
 
     def __init__(self, **settings: Any) -> None:
         super().__init__(**settings)
+        for name in THRESHOLD_SETTINGS:
+            value = self.settings[name]
+            if isinstance(value, bool) or not isinstance(value, int | float) or not (
+                0 <= value <= 1
+            ):
+                raise ConfigError(f"attribution: {name} must be a number from 0 to 1, "
+                                  f"not {value!r}")
         path = Path(self.settings["lexicon"] or BUILTIN_LEXICON)
         self.lexicon = load_lexicon(path)
         self.data_files.append(path)
@@ -92,7 +106,9 @@ class Attribution(Annotator):
         if self.settings["hedges"]:
             hits = list(hedge_annotations(self.lexicon, text, analysis))
             if self.learned is not None and analysis.has_parse:
-                yield from hedged_sentences(analysis, hits, self.learned.hedge, self.thresholds)
+                yield from hedged_sentences(
+                    analysis, self.lexicon, hits, self.learned.hedge, self.thresholds
+                )
             else:
                 for hit in hits:
                     attributes = {**hit.attributes, "method": "rules", "probability": None}

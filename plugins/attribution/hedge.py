@@ -10,18 +10,39 @@ from annotator import Annotation, lowercase_for_prescan
 from .document import PERSON_LABELS
 
 if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
     from .cue import Cue
     from .document import DocAnalysis
     from .lexicon import Lexicon
+
+
+def quantifies_plural_subject(doc: Doc, end: int) -> bool:
+    """Whether the word ending at ``end`` is, or modifies, a plural noun that is the
+    subject of a clause ("some critics say", "many senior officials doubt"): an unnamed
+    group holding a view, not a count of things ("many steps"); true on a Doc without a
+    parse, which cannot tell."""
+    if not doc.has_annotation("DEP"):
+        return True
+    span = doc.char_span(end - 1, end, alignment_mode="expand")
+    if span is None:
+        return False
+    word = span[-1]
+    noun = word if word.pos_ in ("NOUN", "PROPN") or word.head is word else word.head
+    return noun.tag_ in ("NNS", "NNPS") and noun.dep_ in ("nsubj", "nsubjpass")
 
 
 def hedge_annotations(lexicon: Lexicon, text: str, analysis: DocAnalysis) -> Iterator[Annotation]:
     """Hedge phrases from the lexicon, outside direct quotes, longest match first."""
     hits: list[tuple[int, int, str, str]] = []
     lower = lowercase_for_prescan(text)
-    for pattern, entry, category in lexicon.hedges:
-        for match in pattern.finditer(text, lower):
-            hits.append((match.start(), match.end(), entry, category))
+    for hedge in lexicon.hedges:
+        for match in hedge.pattern.finditer(text, lower):
+            if hedge.requires == "plural_subject" and not quantifies_plural_subject(
+                analysis.doc, match.end()
+            ):
+                continue
+            hits.append((match.start(), match.end(), hedge.entry, hedge.category))
     hits.sort(key=lambda h: (h[0], -h[1]))
     last_end = -1
     for start, end, entry, category in hits:

@@ -46,7 +46,6 @@ HEDGE_CONFIG = MODELS / "hedge.cfg"
 CUE, SOURCE, OUTSIDE = "CUE", "SOURCE", "O"
 HEDGED, CERTAIN = "HEDGED", "CERTAIN"
 RULE_CUE, RULE_SOURCE = "RULE_CUE", "RULE_SOURCE"
-CONTENT_POS = frozenset({"VERB", "NOUN", "ADJ", "ADV"})
 
 
 @dataclass(frozen=True)
@@ -413,10 +412,11 @@ def merge_cues(
     [probabilities] = tagger.probabilities([mark_rule_cues(doc, rule_cues)])
     runs = tagger.runs(doc, probabilities, thresholds.cue)
     cues: list[Cue] = []
-    kept: set[tuple[int, int]] = set()
+    kept: dict[tuple[int, int], float | None] = {}  # kept cue span -> its probability
     for cue in rule_cues:
         if cue.continuation:
             if (cue.start, cue.end) in kept:  # the turn of a kept cue, as the rules say
+                cue.probability = kept[cue.start, cue.end]
                 cues.append(cue)
             continue
         tokens = doc.char_span(cue.start, cue.end, alignment_mode="expand")
@@ -425,13 +425,14 @@ def merge_cues(
         # a dash credit is layout, not words: the tagger has never seen one to judge
         if cue.probability >= thresholds.keep or cue.entry.role == "trailing_label":
             cues.append(cue)
-            kept.add((cue.start, cue.end))
+            kept[cue.start, cue.end] = cue.probability
     for run in runs[CUE]:
         start, end = char_range(doc, run.start, run.end)
-        if any(c.start < end and start < c.end for c in rule_cues) or not any(
-            t.pos_ in CONTENT_POS for t in doc[run.start : run.end]
+        head = root_token(doc[run.start : run.end])
+        if any(c.start < end and start < c.end for c in rule_cues) or not lexicon.reporting_word(
+            head.lemma_.lower(), head.pos_
         ):
-            continue  # a rule cue is there already, or only auxiliaries and function words
+            continue  # a rule cue is there already, or no reporting or evaluative word
         if skip_in_quotes and analysis.in_quote(start):
             continue
         cues.append(learned_cue(analysis, lexicon, run))
@@ -446,27 +447,39 @@ def merge_cues(
     return cues
 
 
-def explaining_word(classifier: HedgeClassifier, words: list[str], probability: float) -> int:
-    """The word whose removal lowers the hedge probability most: the model's reason."""
-    candidates = [i for i, word in enumerate(words) if any(c.isalpha() for c in word)]
-    if not candidates:
-        return 0
+def hedge_word_category(lexicon: Lexicon, token: Token) -> str | None:
+    """The lexicon's hedge-word category of a token (its lemma and part of speech), if any."""
+    for word in (token.lemma_.lower(), token.lower_):
+        if category := lexicon.hedge_words.get((word, token.pos_)):
+            return category
+    return None
+
+
+def explaining_word(
+    classifier: HedgeClassifier, words: list[str], probability: float, candidates: list[int]
+) -> int | None:
+    """Of the ``candidates`` (word indices), the one whose removal lowers the hedge
+    probability most: the model's reason; None when removing none of them lowers it."""
     vocab = classifier.nlp.vocab
     docs = [hedge_doc(vocab, words[:i] + words[i + 1 :], ()) for i in candidates]
     drops = [probability - p for p in classifier.probabilities(docs)]
-    return candidates[max(range(len(candidates)), key=lambda k: (drops[k], -k))]
+    best = max(range(len(candidates)), key=lambda k: (drops[k], -k), default=None)
+    return None if best is None or drops[best] <= 0 else candidates[best]
 
 
 def hedged_sentences(
     analysis: DocAnalysis,
+    lexicon: Lexicon,
     hits: list[Annotation],
     classifier: HedgeClassifier,
     thresholds: Thresholds,
 ) -> Iterator[Annotation]:
     """Hedge annotations for the sentences the classifier calls hedged: the lexicon's hits
-    in them (method rules), or, where there are none, the word that most raised the
-    probability (method learned), unless that word is in a direct quote (as for the
-    lexicon's hedges); each with the sentence's probability."""
+    in them (method rules), or, where there are none, of the sentence's hedge words (the
+    lexicon's ``hedge_words``: a modal, a hedging adverb, verb, adjective or noun) the one
+    that most raised the probability (method learned, with that word's category), unless
+    it is in a direct quote (as for the lexicon's hedges); each with the sentence's
+    probability. A hedged sentence without a hedge word gets no hedge."""
     doc = analysis.doc
     sentences = list(doc.sents) if doc.has_annotation("SENT_START") else [doc[:]]
     in_sentence: list[list[Annotation]] = [[] for _ in sentences]
@@ -485,10 +498,15 @@ def hedged_sentences(
                 attributes = {**hit.attributes, "method": "rules", "probability": probability}
                 yield Annotation("hedge", hit.start, hit.end, attributes=attributes)
         elif not found and p >= thresholds.hedge:
-            token = sentence[explaining_word(classifier, sentence_words, p)]
-            if analysis.in_quote(token.idx):
-                continue  # the hedging is a direct quote's, not the outlet's voice
+            candidates = [
+                i for i, token in enumerate(sentence)
+                if hedge_word_category(lexicon, token) and not analysis.in_quote(token.idx)
+            ]
+            index = explaining_word(classifier, sentence_words, p, candidates)
+            if index is None:
+                continue
+            token = sentence[index]
             yield Annotation("hedge", token.idx, token.idx + len(token), attributes={
-                "entry": token.lower_, "category": "learned", "method": "learned",
-                "probability": probability,
+                "entry": token.lower_, "category": hedge_word_category(lexicon, token),
+                "method": "learned", "probability": probability,
             })

@@ -19,6 +19,17 @@ LEXICON_KIND = "cue-lexicon"
 STANCES = ("neutral", "endorsing", "distancing", "discrediting")
 REQUIREMENTS = ("clause", "complement", "named_subject")
 PHRASE_ROLES = ("object", "setting", "speaker_label", "trailing_label")
+HEDGE_REQUIREMENTS = ("plural_subject",)
+
+
+@dataclass(frozen=True)
+class Hedge:
+    """A hedge phrase or pattern from the lexicon."""
+
+    pattern: PrescannedPattern
+    entry: str
+    category: str
+    requires: str | None = None
 
 
 @dataclass(frozen=True)
@@ -55,8 +66,21 @@ class Lexicon:
     adverbs: dict[str, Modifier]
     following: tuple[Modifier, ...]
     preceding: tuple[Modifier, ...]
-    hedges: tuple[tuple[PrescannedPattern, str, str], ...]
+    hedges: tuple[Hedge, ...]
     vague_words: dict[str, str]
+    hedge_words: dict[tuple[str, str], str]
+    """(lemma, universal POS) -> category: the words a learned hedge may be."""
+    learned_cue_words: frozenset[tuple[str, str]]
+    """(lemma, universal POS) the learned cue tagger may add beside the verbs and nouns."""
+
+    def reporting_word(self, lemma: str, pos: str) -> bool:
+        """Whether a tagged run with this head may be a cue: a lexicon verb or noun, or a
+        ``learned_cues`` word, with the right part of speech."""
+        return (
+            (lemma, pos) in self.learned_cue_words
+            or (pos == "VERB" and lemma in self.verbs_by_lemma)
+            or (pos == "NOUN" and lemma in self.nouns)
+        )
 
     @cached_property
     def first_form_hashes(self) -> numpy.ndarray:
@@ -88,6 +112,15 @@ def inflections(lemma: str) -> set[str]:
     else:
         forms |= {lemma + "ed", lemma + "ing"}
     return forms
+
+
+def _word_pos_pairs(raw: Any, path: Path, section: str, index: int) -> list[tuple[str, str]]:
+    """The (lemma, POS) pairs of an entry with lists ``lemmas`` and ``pos``."""
+    _check_entry(raw, path, section, index, ())
+    lemmas, tags = raw.get("lemmas"), raw.get("pos")
+    if not lemmas or not tags or not all(isinstance(x, str) for x in [*lemmas, *tags]):
+        raise ConfigError(f"{path}: {section} entry {index + 1}: needs lists 'lemmas' and 'pos'")
+    return [(lemma.lower(), tag) for lemma in lemmas for tag in tags]
 
 
 def _check_entry(raw: Any, path: Path, section: str, index: int, keys: tuple[str, ...]) -> None:
@@ -179,15 +212,26 @@ def load_lexicon(path: Path) -> Lexicon:
         _check_entry(raw, path, "hedges", index, ("phrase",) if key == "phrase" else (
             "id", "pattern"
         ) + ("category",))
+        if raw.get("requires") not in (None, *HEDGE_REQUIREMENTS):
+            raise ConfigError(f"{path}: hedges entry {index + 1}: requires must be one of "
+                              f"{', '.join(HEDGE_REQUIREMENTS)}")
         regex = _phrase_pattern(raw[key]) if key == "phrase" else raw[key]
-        hedges.append(
-            (PrescannedPattern(_compile(regex, path)), raw.get("id", raw[key]), raw["category"])
-        )
+        hedges.append(Hedge(PrescannedPattern(_compile(regex, path)), raw.get("id", raw[key]),
+                            raw["category"], raw.get("requires")))
+    hedge_words: dict[tuple[str, str], str] = {}
+    for index, raw in enumerate(data.get("hedge_words") or []):
+        _check_entry(raw, path, "hedge_words", index, ("category",))
+        for pair in _word_pos_pairs(raw, path, "hedge_words", index):
+            hedge_words[pair] = raw["category"]
+    learned_cue_words = frozenset(
+        pair for index, raw in enumerate(data.get("learned_cues") or [])
+        for pair in _word_pos_pairs(raw, path, "learned_cues", index)
+    )
     vague: dict[str, str] = {}
     for index, raw in enumerate(data.get("vague_sources") or []):
         _check_entry(raw, path, "vague_sources", index, ("word", "category"))
         vague[raw["word"].lower()] = raw["category"]
     return Lexicon(
         by_lemma, by_form, nouns, phrases, adverbs, tuple(following), tuple(preceding),
-        tuple(hedges), vague,
+        tuple(hedges), vague, hedge_words, learned_cue_words,
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -52,6 +52,40 @@ class Kept:
     span: tuple[int, int]
     tier: str
     probability: float | None
+
+
+def stance_cue_spans(attribution: Sequence[Mapping[str, Any]]) -> list[tuple[int, int]]:
+    """The spans of the attribution cues that take a stance ("inaccurately asserted",
+    "boasted"): their words count as the cue's stance, not again as loaded terms."""
+    return [
+        (record["start"], record["end"]) for record in attribution
+        if record.get("label") == "cue"
+        and (record.get("attributes") or {}).get("stance", "neutral") != "neutral"
+    ]
+
+
+def overlaps_any(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
+    return any(s < end and start < e for s, e in spans)
+
+
+def merge_overlapping_hits(kept: Sequence[Kept]) -> list[Kept]:
+    """One hit per run of overlapping spans ("brutal" and "dictator" in "a brutal
+    dictator"): the core-tier one before the low tier, then the one with the longest
+    matched words, then the more probable, spanning the whole run."""
+    merged: list[list[Kept]] = []
+    for hit in sorted(kept, key=lambda h: h.span):
+        if merged and hit.span[0] < max(h.span[1] for h in merged[-1]):
+            merged[-1].append(hit)
+        else:
+            merged.append([hit])
+    return [
+        replace(
+            max(group, key=lambda h: (h.tier == "core", h.match.end - h.match.start,
+                                      h.probability or 0.0)),
+            span=(group[0].span[0], max(h.span[1] for h in group)),
+        )
+        for group in merged
+    ]
 
 
 class LoadedTerms(Annotator):
@@ -205,6 +239,11 @@ class LoadedTerms(Annotator):
         cues = speakers((annotations or {}).get("attribution", ()))
         matches, probabilities = self.scored(doc)
         kept, learned = self.select(doc, matches, probabilities, self.settings["threshold"])
+        stance_cues = stance_cue_spans((annotations or {}).get("attribution", ()))
+        kept = merge_overlapping_hits(
+            [h for h in kept if not overlaps_any(h.match.start, h.match.end, stance_cues)]
+        )
+        learned = [p for p in learned if not overlaps_any(p.start, p.end, stance_cues)]
         scare = self._scare_quotes(text, quotes, matches)
         for hit in kept:
             voice = voice_of(hit.match.start, hit.match.end, quotes, cues)
@@ -213,6 +252,8 @@ class LoadedTerms(Annotator):
             voice = voice_of(proposal.start, proposal.end, quotes, cues)
             yield self._learned_annotation(text, doc, proposal, voice)
         for quote, attributes in scare.items():
+            if any(quote.contains(h.match.start, h.match.end) for h in kept):
+                continue  # the loaded term inside says it (scare_quoted): counted once
             voice = voice_of(quote.start, quote.end, quotes, cues)
             probability = (
                 span_probability(doc, probabilities, quote.content_start, quote.content_end)
@@ -340,7 +381,8 @@ class LoadedTerms(Annotator):
             "quoted": voices["quoted"],
             "by_tier": dict(sorted(Counter(a["attributes"]["tier"] for a in terms).items())),
             "by_valence": dict(sorted(Counter(a["attributes"]["valence"] for a in terms).items())),
-            "scare_quotes": sum(a["label"] == "scare_quote" for a in annotations),
+            "scare_quotes": sum(a["label"] == "scare_quote" for a in annotations)
+            + sum(a["attributes"]["scare_quoted"] for a in terms),
             "by_category": dict(sorted(categories.items())),
             "top_terms": [{"term": term, "count": count} for term, count in frequent],
             "lexicons": [f"{lexicon.name} {lexicon.version}" for lexicon in self.lexicons],
