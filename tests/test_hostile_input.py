@@ -1,0 +1,113 @@
+"""Hostile input gets one line naming the file (and line) and the reason (issue 22, items 5, 6,
+9, 10), and titles skip page furniture (issue 23)."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from annotator import Article, InputError
+from annotator.cli import cli
+from annotator.plugins import load_readers, plugin_manager
+from annotator.records import record_paths
+from annotator.safe_json import MAX_DEPTH, JSONError, parse_json
+
+FAST = ("--model", "blank", "--workers", "1", "-q")
+
+
+def invoke(*args: object, **kwargs):
+    return CliRunner().invoke(cli, [str(a) for a in args], **kwargs)
+
+
+def read(*paths) -> list[Article | InputError]:
+    return list(load_readers(plugin_manager()).read([str(p) for p in paths]))
+
+
+def written_ids(folder: Path) -> set[str]:
+    return {json.loads(p.read_text("utf-8"))["article"]["id"] for p in record_paths(folder)}
+
+
+def nested(levels: int) -> str:
+    return '{"a": ' * levels + "1" + "}" * levels
+
+
+# JSON: depth, non-finite numbers, lone surrogates
+
+def test_meta_nested_600_levels_is_one_line_and_the_good_articles_are_written(tmp_path):
+    path = tmp_path / "corpus.jsonl"
+    path.write_text('{"id": "a", "text": "First."}\n'
+                    f'{{"id": "deep", "text": "Deep.", "meta": {nested(600)}}}\n'
+                    '{"id": "c", "text": "Third."}\n')
+    result = invoke(path, "-o", tmp_path / "out", *FAST)
+    assert result.exit_code == 1
+    assert f"error: {path}:2: nested deeper than {MAX_DEPTH - 2} levels, skipped" in result.stderr
+    assert "Traceback" not in result.output
+    assert written_ids(tmp_path / "out") == {"a", "c"}
+
+
+def test_json_limits_refuse_what_no_writer_can_write_again():
+    assert parse_json(nested(MAX_DEPTH)) == json.loads(nested(MAX_DEPTH))
+    for text, reason in [(nested(MAX_DEPTH + 1), "nested deeper"), ("[NaN]", "non-finite number NaN"),
+                         ("[-Infinity]", "non-finite number -Infinity"),
+                         ("[1e400]", "non-finite number"), ('"\\ud800"', "not valid Unicode"),
+                         ("{bad", "Expecting property name")]:
+        with pytest.raises(JSONError, match=reason):
+            parse_json(text)
+
+
+@pytest.fixture(scope="module")
+def good_record(tmp_path_factory) -> str:
+    tmp = tmp_path_factory.mktemp("good")
+    (tmp / "a.txt").write_text("Officials said the plan was bold.")
+    result = invoke(tmp / "a.txt", "-o", tmp / "out", *FAST)
+    assert result.exit_code == 0, result.output
+    return (tmp / "out" / "a.json").read_text("utf-8")
+
+
+@pytest.mark.parametrize("meta, reason", [
+    ('{"w": NaN}', "non-finite number NaN"),
+    ('{"w": -Infinity}', "non-finite number"),
+    ('{"w": 1e400}', "non-finite number"),
+    ('{"w": "\\ud800"}', "not valid Unicode"),
+    (nested(2000), "nested deeper"),
+])
+def test_validate_names_the_bad_file_and_checks_the_others(tmp_path, good_record, meta, reason):
+    (tmp_path / "a.json").write_text(good_record)
+    (tmp_path / "b.json").write_text(good_record.replace('"meta": {}', f'"meta": {meta}'))
+    (tmp_path / "c.json").write_text(good_record.replace('"Officials', '"Ministers'))
+    result = invoke("validate", tmp_path)
+    assert result.exit_code == 1
+    problems = result.stdout.splitlines()
+    assert problems[0].startswith(f"{tmp_path / 'b.json'}: /: ") and reason in problems[0]
+    assert any(line.startswith(str(tmp_path / "c.json")) for line in problems)  # checked too
+    assert len([p for p in problems if "b.json" in p]) == 1
+    assert "Traceback" not in result.output
+
+
+def test_kept_record_with_a_non_finite_number_is_annotated_again(tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text("Officials said the plan was bold.")
+    out = tmp_path / "out"
+    assert invoke(tmp_path / "in", "-o", out, *FAST).exit_code == 0
+    record = out / "a.json"
+    record.write_text(record.read_text("utf-8").replace('"meta": {}', '"meta": {"w": NaN}'))
+    result = invoke(tmp_path / "in", "-o", out, *FAST)
+    assert result.exit_code == 0, result.output
+    assert invoke("validate", out).exit_code == 0
+
+
+# stdin
+
+@pytest.mark.parametrize("data, ids", [
+    (b'{"id": "x", "text": "One."}\n\n{"id": "y", "text": "Two."}\n', ["x", "y"]),
+    (b'{"id": "long", "text": "' + b"word " * 1000 + b'"}\n', ["long"]),
+    (b"{Editor's note} Plain text.\n", ["stdin"]),
+    (b'{"id": "x", "text": "One."}\nthen prose\n', ["stdin"]),
+])
+def test_jsonl_on_stdin_is_read_as_jsonl_and_text_as_text(monkeypatch, data, ids):
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(data)))
+    assert [article.id for article in read("-")] == ids
