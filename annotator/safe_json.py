@@ -50,7 +50,7 @@ def _explain(data: bytes | str, orjson_message: str) -> JSONError:
 
 
 def depth(value: Any, limit: int) -> int:
-    """How deeply lists and objects nest in ``value`` (a scalar is 0), counted up to ``limit + 1``."""
+    """How deeply lists and objects nest in ``value`` (a scalar: 0), counted up to ``limit + 1``."""
     if not isinstance(value, dict | list):
         return 0
     deepest = 0

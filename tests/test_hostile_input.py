@@ -51,7 +51,8 @@ def test_meta_nested_600_levels_is_one_line_and_the_good_articles_are_written(tm
 
 def test_json_limits_refuse_what_no_writer_can_write_again():
     assert parse_json(nested(MAX_DEPTH)) == json.loads(nested(MAX_DEPTH))
-    for text, reason in [(nested(MAX_DEPTH + 1), "nested deeper"), ("[NaN]", "non-finite number NaN"),
+    for text, reason in [(nested(MAX_DEPTH + 1), "nested deeper"),
+                         ("[NaN]", "non-finite number NaN"),
                          ("[-Infinity]", "non-finite number -Infinity"),
                          ("[1e400]", "non-finite number"), ('"\\ud800"', "not valid Unicode"),
                          ("{bad", "Expecting property name")]:
