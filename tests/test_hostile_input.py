@@ -112,3 +112,40 @@ def test_kept_record_with_a_non_finite_number_is_annotated_again(tmp_path):
 def test_jsonl_on_stdin_is_read_as_jsonl_and_text_as_text(monkeypatch, data, ids):
     monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(data)))
     assert [article.id for article in read("-")] == ids
+
+
+# CSV and TSV
+
+def test_unclosed_quote_is_an_error_at_its_row_not_one_merged_article(tmp_path):
+    path = tmp_path / "corpus.csv"
+    path.write_text('id,text\na,"Fine, quoted\nover two lines."\nb,"Unclosed quote\n'
+                    "c,Third row.\nd,Fourth row.\n")
+    items = read(path)
+    assert [i.id for i in items if isinstance(i, Article)] == ["a"]
+    [error] = [str(i) for i in items if isinstance(i, InputError)]
+    assert error.startswith(f"{path}:4: unexpected end of data in the row starting here")
+
+
+def test_quote_closed_rows_later_is_an_error_too(tmp_path):
+    path = tmp_path / "corpus.csv"
+    path.write_text('id,text\na,"Unclosed\nb,plain\nc,"closed" here\n')
+    [error] = read(path)
+    assert str(error).startswith(f"{path}:2: ',' expected after '\"'")
+
+
+def test_tsv_cell_starting_with_a_quote_keeps_its_quotes(tmp_path):
+    path = tmp_path / "corpus.tsv"
+    path.write_text('id\ttext\tnote\na\t"Lies," she said.\t"x\nb\tSecond.\tplain\n')
+    first, second = read(path)
+    assert first.text == '"Lies," she said.' and first.meta == {"note": '"x'}
+    assert second.text == "Second."
+
+
+@pytest.mark.parametrize("suffix, header", [(".csv", "id,text,source,text"),
+                                            (".tsv", "id\ttext\tsource\tsource")])
+def test_duplicated_header_names_the_file_and_the_column(tmp_path, suffix, header):
+    path = tmp_path / f"corpus{suffix}"
+    path.write_text(header + "\n" + header.replace("text", "Body.") + "\n")
+    [error] = read(path)
+    column = header.split(header[2])[-1]
+    assert str(error) == f"{path}:1: column {column!r} appears twice in the header, skipped"
