@@ -149,3 +149,48 @@ def test_duplicated_header_names_the_file_and_the_column(tmp_path, suffix, heade
     [error] = read(path)
     column = header.split(header[2])[-1]
     assert str(error) == f"{path}:1: column {column!r} appears twice in the header, skipped"
+
+
+# YAML front matter and data files
+
+ALIAS_BOMB = "bomb: &a0 [x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"l{n}: &a{n} [{','.join([f'*a{n - 1}'] * 9)}]\n" for n in range(1, 10))
+
+
+@pytest.mark.parametrize("front, reason", [
+    (ALIAS_BOMB, "has more than 10,000 values once aliases expand"),
+    ("blob: !!binary aGVsbG8=\n", "has the tag !!binary, which is not accepted"),
+    ("tags: !!set {a, b}\n", "has the tag !!set, which is not accepted"),
+    ("run: !!python/object/apply:os.system [ls]\n", "has the tag !!python/object/apply"),
+    ("deep: " + "[" * 40 + "]" * 40 + "\n", "is nested deeper than 20 levels"),
+    ("a: &x " + "[" * 15 + "]" * 15 + "\nb: " + "[" * 10 + "*x" + "]" * 10 + "\n",
+     "is nested deeper than 20 levels"),
+    ("x: &x 1\nrefs: [" + ", ".join(["*x"] * 101) + "]\n", "has more than 100 aliases"),
+    ("a: [unclosed\n", "is not valid YAML"),
+    ("note: " + "y" * 70_000 + "\n", "is 70,007 bytes, more than the limit of 65,536"),
+])
+def test_hostile_front_matter_is_one_line_and_fails_fast(tmp_path, front, reason):
+    path = tmp_path / "story.md"
+    path.write_text(f"---\n{front}---\nBody.\n")
+    [error] = read(path)
+    assert isinstance(error, InputError) and reason in str(error)
+    assert str(error).startswith(f"{path}") and "\n" not in str(error)
+
+
+def test_alias_bomb_is_short_and_plain_aliases_still_work(tmp_path):
+    assert len(ALIAS_BOMB) < 520
+    path = tmp_path / "story.md"
+    path.write_text("---\nbase: &b {desk: politics}\ncopy: *b\ndate: 2020-01-02\n---\nBody.\n")
+    [article] = read(path)
+    assert article.meta == {"base": {"desk": "politics"}, "copy": {"desk": "politics"}}
+    assert article.date == "2020-01-02"
+
+
+def test_data_file_with_a_refused_tag_is_one_config_line(tmp_path):
+    from annotator import ConfigError, read_data_file
+
+    path = tmp_path / "rules.yaml"
+    path.write_text("kind: boilerplate-rules\nrules: !!set {a, b}\n")
+    with pytest.raises(ConfigError) as caught:
+        read_data_file(path, "boilerplate-rules")
+    assert str(caught.value).startswith(f"{path}:2: the file has the tag !!set")
