@@ -194,3 +194,35 @@ def test_data_file_with_a_refused_tag_is_one_config_line(tmp_path):
     with pytest.raises(ConfigError) as caught:
         read_data_file(path, "boilerplate-rules")
     assert str(caught.value).startswith(f"{path}:2: the file has the tag !!set")
+
+
+# Configuration
+
+def config_file(tmp_path: Path, body: str) -> Path:
+    path = tmp_path / "annotator.toml"
+    path.write_text(f"[tool.annotator]\n{body}\n")
+    return path
+
+
+@pytest.mark.parametrize("body, line", [
+    ('only = ["quotes", 3]', "only expects a list of strings, got ['quotes', 3] (a list)"),
+    ("model = 5", "model expects a string, got 5 (an integer)"),
+    ('readers = "x"', "readers expects a table, got 'x' (a string)"),
+    ("readers = {csv = 5}", "readers.csv expects a table, got 5 (an integer)"),
+    ("workers = 2.5", "workers expects an integer, got 2.5 (a number)"),
+])
+def test_config_of_the_wrong_type_is_one_line_naming_key_and_type(tmp_path, body, line):
+    (tmp_path / "a.txt").write_text("Officials said so.")
+    config = config_file(tmp_path, body)
+    result = invoke(tmp_path / "a.txt", "-o", tmp_path / "out", "--config", config, *FAST)
+    assert result.exit_code == 2
+    assert result.stderr.strip() == f"error: {config}: [tool.annotator] {line}"
+
+
+def test_only_as_a_string_is_one_name_not_its_letters(tmp_path):
+    (tmp_path / "a.txt").write_text("Skip to main content\nOfficials said so.")
+    config = config_file(tmp_path, 'only = "boilerplate"')
+    result = invoke(tmp_path / "a.txt", "-o", tmp_path / "out", "--config", config, *FAST)
+    assert result.exit_code == 0, result.output
+    record = json.loads((tmp_path / "out" / "a.json").read_text("utf-8"))
+    assert [a["name"] for a in record["provenance"]["annotators"]] == ["boilerplate"]
