@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -226,3 +227,37 @@ def test_only_as_a_string_is_one_name_not_its_letters(tmp_path):
     assert result.exit_code == 0, result.output
     record = json.loads((tmp_path / "out" / "a.json").read_text("utf-8"))
     assert [a["name"] for a in record["provenance"]["annotators"]] == ["boilerplate"]
+
+
+# Clear messages
+
+def test_numeric_id_says_the_id_must_be_a_string(tmp_path):
+    path = tmp_path / "corpus.jsonl"
+    path.write_text('{"id": 7, "text": "Body."}\n{"text": "No id."}\n')
+    numeric, missing = read(path)
+    assert str(numeric) == f"{path}:1: field 'id' must be a string, not int 7, skipped"
+    assert str(missing) == f"{path}:2: missing string field(s) id, skipped"
+
+
+@pytest.mark.parametrize("given", ["file", "folder"])
+def test_fifo_is_not_a_regular_file_and_is_not_opened(tmp_path, given):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text("A real article.")
+    os.mkfifo(folder / "pipe.txt")
+    items = read(folder / "pipe.txt" if given == "file" else folder)
+    errors = [str(i) for i in items if isinstance(i, InputError)]
+    assert errors == [f"{folder / 'pipe.txt'}: not a regular file (a FIFO, a named pipe), skipped"]
+
+
+@pytest.mark.parametrize("given", ["file", "folder"])
+def test_symlink_loop_says_it_is_a_loop_and_dangling_says_dangling(tmp_path, given):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").symlink_to(folder / "b.txt")
+    (folder / "b.txt").symlink_to(folder / "a.txt")
+    (folder / "c.txt").symlink_to(folder / "gone.txt")
+    paths = [folder / "a.txt", folder / "c.txt"] if given == "file" else [folder]
+    errors = [str(i) for i in read(*paths)]
+    assert f"{folder / 'a.txt'}: symbolic link loop, skipped" in errors
+    assert f"{folder / 'c.txt'}: dangling symbolic link, skipped" in errors
