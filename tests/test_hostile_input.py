@@ -261,3 +261,31 @@ def test_symlink_loop_says_it_is_a_loop_and_dangling_says_dangling(tmp_path, giv
     errors = [str(i) for i in read(*paths)]
     assert f"{folder / 'a.txt'}: symbolic link loop, skipped" in errors
     assert f"{folder / 'c.txt'}: dangling symbolic link, skipped" in errors
+
+
+# Titles (issue 23)
+
+@pytest.mark.parametrize("lines, title", [
+    (["Skip to main content", "", "Share this article", "Advertisement",
+      "Minister Resigns Over Budget", "", "The minister resigned on Monday."],
+     "Minister Resigns Over Budget"),
+    (["Protesters gather outside parliament. (Photo by Jane Doe/Reuters)",
+      "# Parliament Votes on the Bill", "Body."], "Parliament Votes on the Bill"),
+    (["Headline Without Furniture", "Body."], "Headline Without Furniture"),
+    (["Advertisement", "Skip to content"], None),
+])
+def test_txt_title_is_the_first_line_that_is_not_boilerplate(tmp_path, lines, title):
+    path = tmp_path / "story.txt"
+    path.write_text("\n".join(lines) + "\n")
+    [article] = read(path)
+    assert article.title == title
+    assert article.text == "\n".join(lines) + "\n"
+
+
+def test_seed_that_opens_with_a_skip_link_is_not_titled_by_it():
+    from tests.conftest import SEEDS
+
+    path = SEEDS / "000_a3d49863d93668f5.txt"
+    assert path.read_text("utf-8").startswith("Skip to main content")
+    [article] = read(path)
+    assert article.title and not article.title.startswith(("Skip to", "Already a subscriber"))

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import cache
 from typing import Any
 
 from annotator import Article, InputError, Reader, Source, article_from_fields
 from annotator.safe_yaml import FRONT_MATTER as FRONT_MATTER_LIMITS
 from annotator.safe_yaml import YAMLProblem, load_yaml
+
+from ..boilerplate import Boilerplate
 
 FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*(?:\r?\n|\Z)", re.S | re.M)
 
@@ -33,11 +36,19 @@ def front_matter(text: str, where: str) -> tuple[dict[str, Any], str]:
     return {str(key): value for key, value in fields.items()}, text[match.end():]
 
 
+@cache
+def page_furniture() -> Boilerplate:
+    """The boilerplate annotator with its built-in rules, whose lines are never a title."""
+    return Boilerplate()
+
+
 def title_of(text: str) -> str | None:
-    """The first non-empty line, without Markdown heading marks."""
+    """The first non-empty line, without Markdown heading marks, that is not boilerplate
+    ("Skip to main content", share prompts, captions...: see plugins/lexicons/boilerplate.yaml)."""
     for line in text.splitlines():
-        if line.strip():
-            return line.strip().lstrip("#").strip() or None
+        candidate = line.strip().lstrip("#").strip()
+        if candidate and page_furniture().classify(candidate) is None:
+            return candidate
     return None
 
 
