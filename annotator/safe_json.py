@@ -53,13 +53,12 @@ def depth(value: Any, limit: int) -> int:
     """How deeply lists and objects nest in ``value`` (a scalar: 0), counted up to ``limit + 1``."""
     if not isinstance(value, dict | list):
         return 0
-    deepest = 0
-    stack = [(value, 1)]
-    while stack and deepest <= limit:
-        item, level = stack.pop()
-        children = item.values() if isinstance(item, dict) else item
-        deepest = max(deepest, level)
-        stack.extend((child, level + 1) for child in children if isinstance(child, dict | list))
+    level, deepest = [value], 0
+    while level and deepest <= limit:  # one level at a time: no recursion, no stack of pairs
+        deepest += 1
+        level = [child for item in level
+                 for child in (item.values() if isinstance(item, dict) else item)
+                 if isinstance(child, dict | list)]
     return deepest
 
 

@@ -289,3 +289,10 @@ def test_seed_that_opens_with_a_skip_link_is_not_titled_by_it():
     assert path.read_text("utf-8").startswith("Skip to main content")
     [article] = read(path)
     assert article.title and not article.title.startswith(("Skip to", "Already a subscriber"))
+
+
+def test_jsonl_piped_to_annotate_dash_becomes_one_record_per_line(tmp_path):
+    lines = '{"id": "x", "text": "Officials said so."}\n{"id": "y", "text": "Two."}\n'
+    result = invoke("-", "-o", tmp_path / "out", *FAST, input=lines)
+    assert result.exit_code == 0, result.output
+    assert written_ids(tmp_path / "out") == {"x", "y"}
