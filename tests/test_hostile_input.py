@@ -197,6 +197,16 @@ def test_data_file_with_a_refused_tag_is_one_config_line(tmp_path):
     assert str(caught.value).startswith(f"{path}:2: the file has the tag !!set")
 
 
+def test_label_map_yaml_uses_the_same_limits(tmp_path):
+    from annotator import ConfigError
+    from annotator.eval.registry import load_label_maps
+
+    path = tmp_path / "maps.yaml"
+    path.write_text(ALIAS_BOMB)
+    with pytest.raises(ConfigError, match="has more than 2,000,000 values once aliases expand"):
+        load_label_maps(path)
+
+
 # Configuration
 
 def config_file(tmp_path: Path, body: str) -> Path:
