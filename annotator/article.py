@@ -51,9 +51,13 @@ def article_from_fields(fields: Mapping[str, Any], where: str, default_id: str |
     every other field goes to ``meta``. Problems are an InputError naming ``where``.
     """
     fields = {"id": default_id, **fields} if default_id is not None else dict(fields)
-    missing = [key for key in ("id", "text") if not isinstance(fields.get(key), str)]
+    missing = [key for key in ("id", "text") if fields.get(key) is None]
     if missing:
         raise InputError(f"{where}: missing string field(s) {', '.join(missing)}, skipped")
+    for key in ("id", "text"):
+        if not isinstance(fields[key], str):
+            raise InputError(f"{where}: field {key!r} must be a string, not "
+                             f"{type(fields[key]).__name__} {fields[key]!r:.40}, skipped")
     if not fields["text"].strip():
         raise InputError(f"{where}: empty text, skipped")
     known: dict[str, str] = {}

@@ -5,27 +5,25 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from .errors import ConfigError
-
-SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML has it
+from .safe_yaml import DATA_FILE, YAMLProblem, load_yaml
 
 
 def read_data_file(path: Path, kind: str) -> dict[str, Any]:
     """The top-level mapping of a YAML data file that declares ``kind: <kind>``.
 
-    Unreadable files, invalid YAML and a missing or different ``kind`` are a
-    ConfigError in one line naming the file.
+    Unreadable files, invalid YAML or YAML past the limits of ``safe_yaml.DATA_FILE``,
+    and a missing or different ``kind`` are a ConfigError in one line naming the file.
     """
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
+        data = load_yaml(path.read_text(encoding="utf-8"), DATA_FILE)
     except OSError as error:
         raise ConfigError(f"{path}: cannot read ({error.strerror})") from error
     except UnicodeDecodeError as error:
         raise ConfigError(f"{path}: not UTF-8") from error
-    except yaml.YAMLError as error:
-        raise ConfigError(f"{path}: not valid YAML: {error}".splitlines()[0]) from error
+    except YAMLProblem as error:
+        at = f"{path}:{error.line}" if error.line else str(path)
+        raise ConfigError(f"{at}: the file {error}") from error
     if not isinstance(data, dict) or data.get("kind") != kind:
         raise ConfigError(f"{path}: not a {kind} file: the top level needs 'kind: {kind}'")
     return data

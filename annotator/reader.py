@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import io
+import stat
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -46,6 +48,25 @@ def decode(data: bytes, where: str) -> str:
         raise InputError(
             f"{where}: not valid UTF-8 (byte {error.start}: {data[error.start:error.start + 1]!r})"
         ) from None
+
+
+def not_readable(path: Path) -> str | None:
+    """Why ``path`` is neither a regular file nor a folder (a FIFO, a symbolic link loop...),
+    in words for a message; None when it is one."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            return "symbolic link loop, skipped"
+        if path.is_symlink():
+            return "dangling symbolic link, skipped"
+        if error.errno == errno.ENOENT:
+            return "no such file or folder"
+        return f"cannot read ({error.strerror})"
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
+    kind = "a FIFO, a named pipe" if stat.S_ISFIFO(mode) else "a socket or device"
+    return f"not a regular file ({kind}), skipped"
 
 
 class Reader(Configurable):
@@ -132,12 +153,12 @@ class ReaderSet:
                 yield from self.read_stdin()
                 continue
             path = Path(name)
-            if path.is_dir():
+            if problem := not_readable(path):
+                yield InputError(f"{path}: {problem}")
+            elif path.is_dir():
                 yield from self.read_folder(path)
-            elif path.is_file():
-                yield from self.read_file(path, path.stem)
             else:
-                yield InputError(f"{path}: no such file or folder")
+                yield from self.read_file(path, path.stem)
 
     def read_folder(self, folder: Path) -> Iterator[Article | InputError]:
         found = False
@@ -145,11 +166,12 @@ class ReaderSet:
             relative = path.relative_to(folder)
             if any(part.startswith(".") for part in relative.parts):
                 continue
-            if path.is_symlink() and not path.exists():
-                yield InputError(f"{path}: dangling symbolic link, skipped")
+            if path.suffix.lower() not in self.by_suffix or path.is_dir():
                 continue
-            if path.is_file() and path.suffix.lower() in self.by_suffix:
-                found = True
-                yield from self.read_file(path, relative.with_suffix("").as_posix())
+            if problem := not_readable(path):
+                yield InputError(f"{path}: {problem}")
+                continue
+            found = True
+            yield from self.read_file(path, relative.with_suffix("").as_posix())
         if not found:
             yield InputError(f"{folder}: no readable files found (known: {self.known_suffixes()})")

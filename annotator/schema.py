@@ -12,9 +12,10 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema_rs
-import orjson
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
+
+from .safe_json import JSONError, parse_json
 
 SCHEMA_PACKAGE = "annotator_schemas"
 RECORD_SCHEMA = "record.json"
@@ -224,21 +225,13 @@ def parse_record(
 ) -> tuple[Any, list[Problem]]:
     """One record from its bytes (a file, or a line of a shard), with its problems.
 
-    orjson parses; the standard library parses what orjson refuses, and explains
-    malformed JSON in its words.
+    JSON outside the limits of safe_json (non-finite numbers, lone surrogates,
+    nesting deeper than MAX_DEPTH) is a problem like malformed JSON.
     """
     try:
-        record = orjson.loads(data)
-    except orjson.JSONDecodeError:
-        record = None
-    try:
-        if record is None:
-            record = json.loads(data.decode("utf-8"))
-    except UnicodeDecodeError:
-        return None, [Problem("", "not UTF-8")]
-    except json.JSONDecodeError as error:
-        at = f"line {error.lineno} column {error.colno}"
-        return None, [Problem("", f"not JSON: {error.msg} at {at}")]
+        record = parse_json(data)
+    except JSONError as error:
+        return None, [Problem("", f"not JSON: {error}" if error.malformed else str(error))]
     return record, record_problems(record, attribute_schemas)
 
 

@@ -50,6 +50,15 @@ def _shown(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+def type_problem(key: str, value: Any, default: Any) -> str | None:
+    """Why ``value`` cannot stand for a setting whose default is ``default``, in one line
+    naming ``key`` and the expected type; None when it fits (a default of None fits all)."""
+    if default is None or _fits(value, default):
+        return None
+    given = _shown(value) if value is None else f"{_shown(value)} ({_type_name(value)})"
+    return f"{key} expects {_expected(default)}, got {given}"
+
+
 class Configurable:
     """A plugin object configured by keyword settings.
 
@@ -92,8 +101,6 @@ class Configurable:
                 return f"setting {where}: {problems[0].message}"
             return None
         for key, value in settings.items():
-            default = self.default_settings[key]
-            if default is not None and not _fits(value, default):
-                given = _shown(value) if value is None else f"{_shown(value)} ({_type_name(value)})"
-                return f"setting {key} expects {_expected(default)}, got {given}"
+            if problem := type_problem(key, value, self.default_settings[key]):
+                return f"setting {problem}"
         return None

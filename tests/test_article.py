@@ -104,7 +104,7 @@ def test_non_finite_number_in_metadata_is_named(tmp_path):
     path = tmp_path / "corpus.jsonl"
     path.write_text('{"id": "a", "text": "Body.", "weight": NaN}\n')
     [error] = read(path)
-    assert str(error).startswith(f"{path}:1: metadata is not plain JSON")
+    assert str(error).startswith(f"{path}:1: non-finite number NaN")
 
 
 def test_markdown_front_matter_becomes_metadata_and_is_not_part_of_the_text(tmp_path):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import multiprocessing
 import sys
 from collections.abc import Iterable, Iterator
@@ -40,12 +39,15 @@ def files_to_check(paths: Iterable[Path]) -> list[Path]:
 
 def comparison_lines(path: Path) -> list[str]:
     """Problems of a comparison.json, checked against its own schema."""
+    from ..safe_json import JSONError, parse_json
     from ..schema import load_schema, schema_problems
 
     try:
-        comparison = json.loads(path.read_bytes().decode("utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError) as error:
-        return [f"{path}: /: cannot read as JSON ({error})".splitlines()[0]]
+        comparison = parse_json(path.read_bytes())
+    except OSError as error:
+        return [f"{path}: /: cannot read ({error.strerror})"]
+    except JSONError as error:
+        return [f"{path}: /: {error}"]
     return [problem.line(str(path))
             for problem in schema_problems(comparison, load_schema(COMPARISON))]
 

@@ -11,9 +11,8 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ..errors import ConfigError, InputError
+from ..safe_yaml import DATA_FILE, YAMLProblem, load_yaml
 from .basil import BasilFormat
 from .brat import BratFormat
 from .gold import Gold
@@ -73,8 +72,8 @@ def load_label_maps(path: Path | None = None) -> dict[str, Any]:
     """The label mapping config: ``path`` or the packaged ``label_maps.yaml``."""
     source = path or files("annotator").joinpath("label_maps.yaml")
     try:
-        config = yaml.safe_load(source.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as error:
+        config = load_yaml(source.read_text(encoding="utf-8"), DATA_FILE)
+    except (OSError, YAMLProblem) as error:
         raise ConfigError(f"label map {source}: {error}") from None
     sections = [f.label_map_section for f in GOLD_FORMATS.values() if f.label_map_section]
     if not isinstance(config, dict) or not all(s in config for s in sections):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
+from typing import Any
 
 from annotator import Article, InputError, Reader, Source, article_from_fields
 
@@ -18,6 +19,11 @@ class TableReader(Reader):
     file's id and the row number, ``corpus/1`` for the first row under the header); ``title``,
     ``source``, ``url``, ``date`` and ``event`` columns become article fields and the
     other columns go to ``article.meta``. Empty cells are left out.
+
+    CSV quoting is strict: a quote left open is an error at the line of its row,
+    and the rest of the file is not read. TSV has no quoting: quotes are text,
+    and a cell holds no tab or newline. A column named twice in the header is an
+    error.
     """
 
     name = "csv"
@@ -26,23 +32,20 @@ class TableReader(Reader):
 
     def read(self, source: Source) -> Iterator[Article | InputError]:
         text_column, id_column = self.settings["text_column"], self.settings["id_column"]
-        delimiter = "\t" if source.name.lower().endswith(".tsv") else ","
         csv.field_size_limit(FIELD_LIMIT)
         with source.open() as raw:
             handle = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
-            rows = csv.reader(handle, delimiter=delimiter)
+            rows = csv.reader(handle, **dialect(source.name))
+            row_start = 1  # the line where the row being read starts
             try:
                 header = next(rows, None)
                 if header is None:
                     raise InputError(f"{source.name}: empty file, skipped")
-                if text_column not in header:
-                    found = ", ".join(header) or "none"
-                    raise InputError(
-                        f"{source.name}: no {text_column!r} column (found: {found}); "
-                        "name the text column with --text-column"
-                    )
+                check_header(header, text_column, source.name)
+                row_start = rows.line_num + 1
                 for number, row in enumerate(rows, start=1):
                     where = f"{source.name}:{rows.line_num}"
+                    row_start = rows.line_num + 1
                     if not any(cell.strip() for cell in row):
                         continue
                     if len(row) != len(header):
@@ -62,4 +65,29 @@ class TableReader(Reader):
                     f"{source.name}:{rows.line_num + 1}: not valid UTF-8 ({error.reason})"
                 ) from None
             except csv.Error as error:
-                raise InputError(f"{source.name}:{rows.line_num}: {error}") from None
+                raise InputError(
+                    f"{source.name}:{row_start}: {error} in the row starting here "
+                    f"(an unclosed quote?); the rest of the file is not read"
+                ) from None
+
+
+def dialect(name: str) -> dict[str, Any]:
+    """Comma-separated with strict quoting, or tab-separated without quote processing."""
+    if name.lower().endswith(".tsv"):
+        return {"delimiter": "\t", "quoting": csv.QUOTE_NONE}
+    return {"delimiter": ",", "strict": True}
+
+
+def check_header(header: list[str], text_column: str, where: str) -> None:
+    """The header names each column once and has the text column."""
+    seen: set[str] = set()
+    for name in header:
+        if name in seen:
+            raise InputError(f"{where}:1: column {name!r} appears twice in the header, skipped")
+        seen.add(name)
+    if text_column not in header:
+        found = ", ".join(header) or "none"
+        raise InputError(
+            f"{where}: no {text_column!r} column (found: {found}); "
+            "name the text column with --text-column"
+        )
