@@ -90,18 +90,6 @@ def test_validate_names_the_bad_file_and_checks_the_others(tmp_path, good_record
     assert "Traceback" not in result.output
 
 
-def test_kept_record_with_a_non_finite_number_is_annotated_again(tmp_path):
-    (tmp_path / "in").mkdir()
-    (tmp_path / "in" / "a.txt").write_text("Officials said the plan was bold.")
-    out = tmp_path / "out"
-    assert invoke(tmp_path / "in", "-o", out, *FAST).exit_code == 0
-    record = out / "a.json"
-    record.write_text(record.read_text("utf-8").replace('"meta": {}', '"meta": {"w": NaN}'))
-    result = invoke(tmp_path / "in", "-o", out, *FAST)
-    assert result.exit_code == 0, result.output
-    assert invoke("validate", out).exit_code == 0
-
-
 # stdin
 
 @pytest.mark.parametrize("data, ids", [
