@@ -201,3 +201,21 @@ def test_a_plugin_mutating_the_doc_and_meta_leaves_the_builtins_output_byte_iden
     assert result.exit_code == 0, result.output
     assert records(beside)["000"]["summary"]["aaa_mutator"]["count"] == 1
     assert builtin_output(beside, "aaa_mutator") == builtin_output(alone, "aaa_mutator")
+
+
+# 5. Dask: a killed worker costs only its own article
+
+@pytest.mark.slow
+def test_a_plugin_killing_a_dask_worker_costs_only_its_article(tmp_path):
+    pytest.importorskip("distributed")
+    killer = plugin(tmp_path, "        if article.id == 'b':\n            os._exit(3)", "killer")
+    out = tmp_path / "out"
+    started = time.monotonic()
+    result = invoke(corpus(tmp_path), "-o", out, "--plugin", killer, "--workers", "2",
+                    "--scheduler", "local", *FAST)
+    assert time.monotonic() - started < 180
+    assert result.exit_code == 1, result.output
+    assert error_lines(result.stderr) == [
+        f"error: {tmp_path / 'corpus.jsonl'}:2: Dask worker process died on this article; "
+        "it was restarted"]
+    assert sorted(records(out)) == ["a", "c"]
