@@ -54,7 +54,7 @@ A Ctrl-C that plugin code caught and swallowed is raised again when the block en
 
 
 def stops_the_run(error: BaseException) -> bool:
-    """Whether ``error``, caught around plugin code, is the user's Ctrl-C rather than the plugin's."""
+    """Whether ``error``, caught around plugin code, is the user's Ctrl-C, not the plugin's."""
     return isinstance(error, KeyboardInterrupt) and _ctrl_c.is_set()
 
 

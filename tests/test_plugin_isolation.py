@@ -1,4 +1,4 @@
-"""Plugins run isolated: what one raises, hangs, kills or mutates costs only its own output (issue 22)."""
+"""Plugins run isolated: what one raises, hangs, kills or mutates costs only its output."""
 
 from __future__ import annotations
 
@@ -79,7 +79,8 @@ def test_a_base_exception_from_a_plugin_is_its_error_entry_and_the_run_goes_on(
 def test_the_users_ctrl_c_during_a_plugin_still_stops_the_run(tmp_path, swallowed):
     press = "            os.kill(os.getpid(), signal.SIGINT); time.sleep(5)"
     if swallowed:
-        press = f"            try:\n    {press}\n            except BaseException:\n                pass"
+        press = (f"            try:\n    {press}\n"
+                 "            except BaseException:\n                pass")
     pressed = plugin(tmp_path, f"        if article.id == 'b':\n{press}", "pressed")
     out = tmp_path / "out"
     result = invoke(corpus(tmp_path), "-o", out, "--plugin", pressed, "--workers", "1",
