@@ -15,6 +15,7 @@ from . import __version__
 from .annotation import Annotation, Annotator, read_only
 from .article import Article
 from .errors import ModelError
+from .isolation import own_copies, stops_the_run, watching_ctrl_c
 from .schema import offsets_problem, record_problems
 
 if TYPE_CHECKING:
@@ -224,7 +225,8 @@ def article_record(
 
     ``annotators`` come in run order (used annotators first). An annotator whose
     used annotator failed on this article does not run and gets an error entry too.
-    Each annotator runs inside ``budget()`` (a time budget, in a run).
+    Each annotator runs inside ``budget()`` (a time budget, in a run), on its own copies
+    of the Doc and the metadata; anything it raises but the user's Ctrl-C is its error.
     """
     annotations: list[dict[str, Any]] = []
     summary: dict[str, Any] = {}
@@ -232,30 +234,34 @@ def article_record(
     views: dict[str, tuple[Any, ...]] = {}
     failed: set[str] = set()
     used = {name for annotator in annotators for name in annotator.uses}
-    for annotator in annotators:
-        if missing := [name for name in annotator.uses if name not in views]:
-            failed.add(annotator.name)
-            why = "failed" if set(missing) <= failed else "did not run before it"
-            message = f"not run: it uses {', '.join(map(repr, missing))}, which {why}"
-            errors.append({"annotator": annotator.name, "message": message})
-            continue
-        try:
-            with budget():
-                produced = annotator_records(
-                    annotator, article, doc, {name: views[name] for name in annotator.uses}
+    with watching_ctrl_c():
+        for annotator in annotators:
+            if missing := [name for name in annotator.uses if name not in views]:
+                failed.add(annotator.name)
+                why = "failed" if set(missing) <= failed else "did not run before it"
+                message = f"not run: it uses {', '.join(map(repr, missing))}, which {why}"
+                errors.append({"annotator": annotator.name, "message": message})
+                continue
+            try:
+                with budget():
+                    produced = annotator_records(
+                        annotator, *own_copies(article, doc),
+                        {name: views[name] for name in annotator.uses},
+                    )
+                    summarized = annotator.summarize(produced)
+            except BaseException as error:  # SystemExit too: the plugin's failure, not the run's
+                if stops_the_run(error):
+                    raise
+                failed.add(annotator.name)
+                message = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+                errors.append({"annotator": annotator.name, "message": message.splitlines()[0]})
+                continue
+            summary[annotator.name] = summarized
+            if annotator.name in used:
+                views[annotator.name] = read_only(
+                    sorted(produced, key=lambda a: (a["start"], a["end"], a["label"]))
                 )
-                summarized = annotator.summarize(produced)
-        except Exception as error:
-            failed.add(annotator.name)
-            message = f"{type(error).__name__}: {error}".splitlines()[0]
-            errors.append({"annotator": annotator.name, "message": message})
-            continue
-        summary[annotator.name] = summarized
-        if annotator.name in used:
-            views[annotator.name] = read_only(
-                sorted(produced, key=lambda a: (a["start"], a["end"], a["label"]))
-            )
-        annotations.extend(produced)
+            annotations.extend(produced)
     annotations.sort(key=lambda a: (a["start"], a["end"], a["annotator"], a["label"]))
     return {
         "schema_version": SCHEMA_VERSION,

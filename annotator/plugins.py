@@ -42,7 +42,9 @@ def _load_file_plugin(path: Path) -> object:
     module = importlib.util.module_from_spec(spec)
     try:
         spec.loader.exec_module(module)
-    except Exception as error:
+    except KeyboardInterrupt:  # at load time, the user's
+        raise
+    except BaseException as error:  # SystemExit too
         raise PluginError(f"plugin file {path} failed to load: {_describe(error)}") from error
     return module
 
@@ -134,7 +136,9 @@ def plugin_manager(plugin_files: Iterable[str | Path] = ()) -> PluginHost:
             continue
         try:
             plugin = entry_point.load()
-        except Exception as error:
+        except KeyboardInterrupt:  # at load time, the user's
+            raise
+        except BaseException as error:  # SystemExit too
             if package != CORE_DISTRIBUTION:
                 hint = f"; pip uninstall {origin.package}, or leave it out with {LOAD_PLUGINS_ENV}"
             elif isinstance(error, ModuleNotFoundError):
@@ -216,7 +220,9 @@ def registered(manager: pluggy.PluginManager, hook_name: str, base: type[T]) -> 
             hook.function(**{name: arguments[name] for name in hook.argnames})
         except PluginError:
             raise
-        except Exception as error:
+        except KeyboardInterrupt:  # at load time, the user's
+            raise
+        except BaseException as error:  # SystemExit too
             raise PluginError(
                 f"plugin {plugin_name!r} failed in {hook_name}: {_describe(error)}"
             ) from error
@@ -253,7 +259,9 @@ def instantiate(cls: type[C], settings: dict[str, Any]) -> C:
         return cls(**settings)
     except (ConfigError, ModelError, PluginError):
         raise
-    except Exception as error:
+    except KeyboardInterrupt:  # at load time, the user's
+        raise
+    except BaseException as error:  # SystemExit too
         raise PluginError(f"{cls.kind} {cls.name!r} failed to start: {_describe(error)}") from error
 
 

@@ -145,8 +145,8 @@ def run(
             from ..run.cluster import DaskCluster
 
             return DaskCluster(job, scheduler, workers, len(names))
-        if many and workers > 1:
-            return WorkerPool(job, workers, len(names))
+        if workers > 1:  # plugins never run in this process, which must outlive them
+            return WorkerPool(job, workers if many else 1, len(names))
         return InProcess(engine)
 
     from ..run.loop import Run

@@ -2,9 +2,10 @@
 
 In a process's main thread the budget is a ``SIGALRM`` timer (``setitimer``); in any
 other thread (a Dask worker runs tasks in threads) a timer thread raises the timeout
-in the working thread. Either way the exception arrives between two Python bytecodes:
-an annotator stuck inside C code is caught by the parent's watchdog instead, which
-replaces the whole worker (see ``annotator.run.pool``).
+in the working thread. Either way the exception arrives between two Python bytecodes.
+An annotator stuck inside C code, or one that catches BaseException and carries on,
+is caught by the parent's watchdog instead, which replaces the whole worker (see
+``annotator.run.pool``); in ``--workers 1`` runs nothing can stop it.
 """
 
 from __future__ import annotations
@@ -16,8 +17,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 
-class AnnotatorTimeout(Exception):
-    """An annotator ran past its time budget on one article."""
+class AnnotatorTimeout(BaseException):
+    """An annotator ran past its time budget on one article.
+
+    A BaseException, so that a plugin's ``except Exception`` cannot swallow it.
+    """
 
 
 @contextmanager
@@ -78,5 +82,5 @@ def _thread_timer(seconds: float) -> Iterator[None]:
         timer.cancel()
 
 
-class _Expired(Exception):
+class _Expired(BaseException):
     """Raised asynchronously into a worker thread; turned into AnnotatorTimeout."""

@@ -19,6 +19,10 @@ from .pool import retrying, watchdog_limit
 
 LOCAL = "local"
 CONNECT_TIMEOUT = "30s"
+LOCAL_SCHEDULER = {  # a worker runs one task at a time, and one that dies with it fails at once,
+    "distributed.scheduler.worker-saturation": 1.0,  # so no innocent neighbour is blamed and
+    "distributed.scheduler.allowed-failures": 0,  # retrying() gives each article its own try
+}
 
 
 class DaskCluster:
@@ -26,6 +30,7 @@ class DaskCluster:
 
     def __init__(self, job: Job, address: str, workers: int, annotators: int) -> None:
         try:
+            import dask
             from distributed import Client, LocalCluster
         except ImportError:
             raise ConfigError(
@@ -35,10 +40,11 @@ class DaskCluster:
         self.cluster = None
         try:
             if address == LOCAL:
-                self.cluster = LocalCluster(
-                    n_workers=workers, threads_per_worker=1, processes=True,
-                    dashboard_address=None, silence_logs=logging.ERROR,
-                )
+                with dask.config.set(LOCAL_SCHEDULER):
+                    self.cluster = LocalCluster(
+                        n_workers=workers, threads_per_worker=1, processes=True,
+                        dashboard_address=None, silence_logs=logging.CRITICAL,
+                    )
                 self.client = Client(self.cluster)
             else:
                 self.client = Client(address, timeout=CONNECT_TIMEOUT)
@@ -72,6 +78,8 @@ class DaskCluster:
     def _describe(error: BaseException) -> str:
         if isinstance(error, TimeoutError):
             return "Dask worker stopped responding; it was restarted"
+        if type(error).__name__ == "KilledWorker":
+            return "Dask worker process died on this article; it was restarted"
         return f"Dask task failed: {type(error).__name__}: {error}".splitlines()[0]
 
     def close(self, cancel: bool = False) -> None:

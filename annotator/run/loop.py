@@ -160,7 +160,7 @@ class Run:
         batch.ready = True
         self.batches += 1
         if self.executor is None and self.batches < 2:
-            return  # held: with a single batch, no pool is started
+            return  # held: a single batch needs a single worker
         if self.executor is None:
             self.executor = self.start(True)
         self._submit()
