@@ -5,8 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from annotator.testing import annotate_text
 from annotator_plugins.attribution.annotator import Attribution
 from annotator_plugins.attribution.lexicon import BUILTIN_LEXICON, load_lexicon
 from annotator_plugins.loaded_terms.annotator import (
@@ -15,6 +13,8 @@ from annotator_plugins.loaded_terms.annotator import (
     merge_overlapping_hits,
     stance_cue_spans,
 )
+
+from annotator.testing import annotate_text
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 HEDGE_POS = {"ADV", "AUX", "VERB", "ADJ", "NOUN"}
