@@ -5,8 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from annotator.testing import annotate_text
 from annotator_plugins.attribution.annotator import Attribution
 from annotator_plugins.attribution.lexicon import BUILTIN_LEXICON, load_lexicon
 from annotator_plugins.loaded_terms.annotator import (
@@ -15,6 +13,8 @@ from annotator_plugins.loaded_terms.annotator import (
     merge_overlapping_hits,
     stance_cue_spans,
 )
+
+from annotator.testing import annotate_text
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 HEDGE_POS = {"ADV", "AUX", "VERB", "ADJ", "NOUN"}
@@ -173,3 +173,14 @@ def test_overlapping_hits_merge_into_one_span_spanning_them(trained_nlp):
     assert isinstance(merged[0], Kept)
     apart = merge_overlapping_hits([kept[0], Kept(kept[0].match, (100, 110), "core", None)])
     assert len(apart) == 2
+
+
+@pytest.mark.parametrize("text, hedged", [
+    ("Weiner said he believed his account had been hacked.", False),
+    ("The believed culprit fled the country.", True),
+])
+def test_a_belief_verb_with_its_own_subject_is_no_hedge(trained_nlp, text, hedged):
+    record = annotate_text(text, [Attribution], {"attribution": {"learned": False}},
+                           nlp=trained_nlp)
+    found = [a for a in labelled(record, "attribution", "hedge") if a["text"] == "believed"]
+    assert bool(found) is hedged

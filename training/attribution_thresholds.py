@@ -18,13 +18,14 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from annotator_plugins.attribution.annotator import Attribution
+
 from annotator import Article, split_items
 from annotator.eval.brat import relation_spans
 from annotator.eval.metrics import any_overlap_score
 from annotator.eval.registry import read_gold
 from annotator.eval.span import Span
 from annotator.pipeline import annotate_articles, load_nlp
-from annotator_plugins.attribution.annotator import Attribution
 
 KEEP = (0.4, 0.5, 0.55, 0.6, 0.65, 0.7, 0.8, 0.9)
 LEARNED = (0.5, 0.6, 0.7, 0.8, 0.9)

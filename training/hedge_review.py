@@ -17,10 +17,11 @@ import random
 import sys
 from pathlib import Path
 
+from annotator_plugins.attribution.annotator import Attribution
+
 from annotator import Article
 from annotator.eval.registry import read_gold
 from annotator.pipeline import annotate_articles, load_nlp
-from annotator_plugins.attribution.annotator import Attribution
 
 SEED = 23
 SIZE = 100
@@ -39,7 +40,8 @@ def main() -> None:
         for record in annotate_articles(articles, load_nlp(None), [Attribution()])
         for a in record["annotations"] if a["label"] == "hedge"
     ]
-    by_method = {m: sum(a["attributes"]["method"] == m for _, a in hedges) for m in ("rules", "learned")}
+    by_method = {method: sum(a["attributes"]["method"] == method for _, a in hedges)
+                 for method in ("rules", "learned")}
     print(f"{len(hedges)} hedges in {len(articles)} articles: {by_method}", file=sys.stderr)
     sample = random.Random(SEED).sample(hedges, min(SIZE, len(hedges)))
     writer = csv.writer(sys.stdout, delimiter="\t", lineterminator="\n")

@@ -32,6 +32,15 @@ def quantifies_plural_subject(doc: Doc, end: int) -> bool:
     return noun.tag_ in ("NNS", "NNPS") and noun.dep_ in ("nsubj", "nsubjpass")
 
 
+def has_no_subject(doc: Doc, start: int, end: int) -> bool:
+    """Whether no word of [start, end) has an active subject of its own ("he believed"
+    reports a belief: a cue, not a hedge); true on a Doc without a parse."""
+    if not doc.has_annotation("DEP"):
+        return True
+    span = doc.char_span(start, end, alignment_mode="expand")
+    return span is None or not any(c.dep_ == "nsubj" for t in span for c in t.children)
+
+
 def hedge_annotations(lexicon: Lexicon, text: str, analysis: DocAnalysis) -> Iterator[Annotation]:
     """Hedge phrases from the lexicon, outside direct quotes, longest match first."""
     hits: list[tuple[int, int, str, str]] = []
@@ -40,6 +49,8 @@ def hedge_annotations(lexicon: Lexicon, text: str, analysis: DocAnalysis) -> Ite
         for match in hedge.pattern.finditer(text, lower):
             if hedge.requires == "plural_subject" and not quantifies_plural_subject(
                 analysis.doc, match.end()
+            ) or hedge.requires == "no_subject" and not has_no_subject(
+                analysis.doc, match.start(), match.end()
             ):
                 continue
             hits.append((match.start(), match.end(), hedge.entry, hedge.category))

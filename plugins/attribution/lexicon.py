@@ -19,7 +19,7 @@ LEXICON_KIND = "cue-lexicon"
 STANCES = ("neutral", "endorsing", "distancing", "discrediting")
 REQUIREMENTS = ("clause", "complement", "named_subject")
 PHRASE_ROLES = ("object", "setting", "speaker_label", "trailing_label")
-HEDGE_REQUIREMENTS = ("plural_subject",)
+HEDGE_REQUIREMENTS = ("plural_subject", "no_subject")
 
 
 @dataclass(frozen=True)
