@@ -114,7 +114,7 @@ def test_broken_plugin_is_recorded_per_article_and_exit_is_nonzero(tmp_path, tra
 
 def test_blank_pipeline_fallback_still_annotates(tmp_path, monkeypatch):
     monkeypatch.setattr(annotator.pipeline, "find_english_pipeline", lambda: None)
-    result = invoke(SEEDS / "003_0ed92c114fbffe39.txt", "-o", tmp_path, "-q")
+    result = invoke(SEEDS / "003_0ed92c114fbffe39.txt", "-o", tmp_path, "--workers", "1", "-q")
     assert result.exit_code == 0, result.output
     assert result.stderr.startswith("warning: no trained English spaCy pipeline")
     record = json.loads((tmp_path / "003_0ed92c114fbffe39.json").read_text("utf-8"))
