@@ -92,7 +92,7 @@ class LoadedTerms(Annotator):
     """Framing vocabulary (labels, pejoratives, hyperbole, loaded verbs, …) and scare quotes."""
 
     name = "loaded_terms"
-    version = "0.2.0"
+    version = "0.3.0"
     requires = ()
     uses = ("attribution",)
     attributes_schema = load_schema("attributes/loaded_terms.json")
