@@ -74,6 +74,12 @@ def ctrl_c_held() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
+def overlaps(first: Path, second: Path) -> bool:
+    """Whether two folders are one, or one lies inside the other (symbolic links resolved)."""
+    one, other = first.resolve(), second.resolve()
+    return one.is_relative_to(other) or other.is_relative_to(one)
+
+
 def _fsync_folder(folder: Path) -> None:
     with contextlib.suppress(OSError):
         descriptor = os.open(folder, os.O_RDONLY)

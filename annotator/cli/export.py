@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from ..atomic import Commit
+from ..atomic import Commit, overlaps
 from ..errors import AnnotatorError, ConfigError, InputError, PluginError
 from ..exporter import Records
 from ..outlets import read_aliases
@@ -48,8 +48,7 @@ def parse_setting(value: str) -> tuple[str, Any]:
 
 def refuse_overlap(output: Path, annotations: Path) -> None:
     """A ConfigError when ``output`` is, holds or lies inside the records folder."""
-    out, records = output.resolve(), annotations.resolve()
-    if out == records or out in records.parents or records in out.parents:
+    if overlaps(output, annotations):
         raise ConfigError(f"{output}: the export folder overlaps the records in {annotations} "
                           "(choose a folder outside them)")
 

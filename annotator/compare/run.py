@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from ..accuracy import metric_accuracy, shipped_accuracy_files
-from ..atomic import StagedOutput
+from ..atomic import StagedOutput, overlaps
 from ..errors import ConfigError
 from ..records import Location, iter_located_records, record_paths
 from ..thresholds import Thresholds
@@ -47,8 +47,7 @@ def _counting_files(records: Iterator[tuple[Location, dict[str, Any]]],
 
 def check_apart(directory: Path, out_dir: Path) -> None:
     """Refuse, in one line, a report folder that is the records folder, inside it or holds it."""
-    records, out = directory.resolve(), out_dir.resolve()
-    if out.is_relative_to(records) or records.is_relative_to(out):
+    if overlaps(directory, out_dir):
         raise ConfigError(f"{out_dir}: the report folder overlaps the records folder "
                           f"{directory}; choose another -o")
 
