@@ -38,9 +38,10 @@ def speaker_name(
         m for _, m, _ in mentions
         if source[0] <= m.start_char < source[1] and not is_outlet(m.text)
     ]
-    if inside:  # "US Defense Secretary Pete Hegseth": the longest person, else group
-        people = [m for m in inside if m.label_ in PERSON_LABELS]
-        return max(people or inside, key=len).text, None
+    if inside:  # "US Defense Secretary Pete Hegseth": the name the head is in, else the
+        people = [m for m in inside if m.label_ in PERSON_LABELS]  # longest person or group
+        headed = [m for m in inside if m.start <= head.i < m.end]
+        return (headed or [max(people or inside, key=len)])[0].text, None
     if head.lower_ in ("who", "which", "that") and head.head.dep_ == "relcl":
         noun = head.head.head
         named = [m for _, m, _ in mentions if m.start <= noun.i < m.end]
