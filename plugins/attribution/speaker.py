@@ -34,9 +34,10 @@ def speaker_name(
     if source is None:
         return None, None
     mentions = analysis.mentions()
-    inside = [
+    inside = [  # a group (NORP) only as the head: "Democrats", not "the Ukrainian leader"
         m for _, m, _ in mentions
         if source[0] <= m.start_char < source[1] and not is_outlet(m.text)
+        and (m.label_ in ("PERSON", "ORG") or m.start <= head.i < m.end)
     ]
     if inside:  # "US Defense Secretary Pete Hegseth": the name the head is in, else the
         people = [m for m in inside if m.label_ in PERSON_LABELS]  # longest person or group
