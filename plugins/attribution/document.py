@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 PERSON_LABELS = frozenset({"PERSON"})
 GROUP_LABELS = frozenset({"ORG", "NORP"})
-PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})  # places do not speak
+NON_SPEAKER_LABELS = frozenset({"GPE", "LOC", "FAC", "DATE", "TIME"})  # places, dates
 # the last word of a newspaper's or outlet's name: "The Times", "Connecticut Post"
 OUTLET_WORDS = frozenset(
     """times post journal herald tribune gazette chronicle courier examiner register globe
