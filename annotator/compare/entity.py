@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 SURNAME_SIMILARITY = 85.0
 MAX_MAIN_ENTITIES = 8
+HEADING_SMALL_WORDS = frozenset("a an and the of in on at to for with by or from as".split())
 
 
 
@@ -82,6 +83,32 @@ class EntityIndex:
             if word[:1].isupper() and (entity := self.match(word)):
                 return entity
         return None
+
+
+def source_entity(article: ComparedArticle, source: tuple[int, int]) -> str | None:
+    """The entity cluster that names a cue's source: a PERSON mention over the source before
+    an ORG one, the longest first ("US Defense Secretary Pete Hegseth": Pete Hegseth, not
+    Defense). None when no mention overlaps it."""
+    found = []
+    for mention in article.kept("sentiment", "entity_mention"):
+        entity_type = mention["attributes"].get("entity_type")
+        cluster = text_of(mention["attributes"].get("entity"))
+        if cluster and entity_type in ("PERSON", "ORG") and overlaps(
+            *source, [(mention["start"], mention["end"])]
+        ):
+            found.append((entity_type == "PERSON", mention["end"] - mention["start"], cluster))
+    return max(found)[2] if found else None
+
+
+def is_heading_line(text: str, offset: int) -> bool:
+    """The line at ``offset`` is a heading, not a speaker's source ("Kremlin Welcomes
+    US-Russia Dialogue"): every word capitalised but the small ones, no closing stop."""
+    start = text.rfind("\n", 0, offset) + 1
+    end = text.find("\n", offset)
+    words = text[start : end if end >= 0 else len(text)].split()
+    return len(words) > 1 and words[-1][-1:] not in ".!?”\"" and all(
+        w[:1].isupper() or w.lower() in HEADING_SMALL_WORDS for w in words
+    )
 
 
 def person_names(article: ComparedArticle, doc: Doc | None) -> list[str]:

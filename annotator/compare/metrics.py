@@ -9,11 +9,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from .article import ComparedArticle, Outlets
-from .entity import Entity, EntityIndex
+from .entity import Entity, EntityIndex, is_heading_line, source_entity
 from .text import (
     PRONOUNS,
     STANCES,
-    overlaps,
     span_of,
     text_of,
 )
@@ -210,16 +209,11 @@ def speaker_of(art: ComparedArticle, cue: dict[str, Any], index: EntityIndex) ->
     outlets by surname where possible; a pronoun counts only when resolved to one."""
     attributes = cue["attributes"]
     source_span = span_of(attributes.get("source"))
-    if source_span:  # the entity cluster (PERSON or ORG) over the source wins
-        for mention in art.kept("sentiment", "entity_mention"):
-            entity_type = mention["attributes"].get("entity_type")
-            if entity_type in ("PERSON", "ORG") and overlaps(
-                *source_span, [(mention["start"], mention["end"])]
-            ):
-                cluster = text_of(mention["attributes"].get("entity"))
-                if cluster and proper_name(cluster):
-                    entity = index.resolve(cluster)
-                    return entity.name if entity else cluster
+    if source_span and is_heading_line(art.text, source_span[0]):
+        return UNNAMED
+    if source_span and (cluster := source_entity(art, source_span)) and proper_name(cluster):
+        entity = index.resolve(cluster)  # the entity cluster over the source wins
+        return entity.name if entity else cluster
     name = text_of(attributes.get("source_name")) or text_of(attributes.get("source"))
     if not name or name.lower() in PRONOUNS:
         return UNNAMED

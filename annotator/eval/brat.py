@@ -12,10 +12,11 @@ from typing import Any
 from ..errors import InputError
 from .gold import Gold, GoldItem, checked_span, read_text
 from .gold_format import GoldFormat
-from .metrics import any_overlap_score, pair_overlap_score, partial_overlap_score
+from .metrics import any_overlap_score, pair_overlap_score, partial_overlap_score, prf
+from .quotes import words
 from .report import ScoreRow
 from .selector import Annotations, Selector, selected, sub_span_of
-from .span import Pair, Span, normalize_parts
+from .span import Pair, Span, normalize_parts, overlap
 
 
 @dataclass(frozen=True)
@@ -241,10 +242,55 @@ def attribution_scores(
     return rows
 
 
+HEAD_STOPS = frozenset({"who", "which", "that", "of", "from", "at", "in", "for", "with", "and"})
+PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i", "you", "him", "her", "them", "us"})
+
+
+def head_word(text: str) -> str | None:
+    """The head of a gold source phrase: its last word before a comma or a modifier
+    ("US Defense Secretary Pete Hegseth, who" -> "hegseth"); None for a pronoun."""
+    found = words(text.split(",")[0])
+    cut = next((n for n, word in enumerate(found) if word in HEAD_STOPS and n), len(found))
+    head = found[cut - 1].removesuffix("'s").removesuffix("’s") if cut else None
+    return None if head in PRONOUNS else head
+
+
+def speaker_name_score(
+    items: Sequence[AttributionText], annotations: Annotations, config: Mapping[str, Any]
+) -> ScoreRow:
+    """Whether our speaker name holds the gold source's head word, for each gold relation
+    with a non-pronoun source whose cue one of our cues overlaps. P is the share of our
+    aligned cues whose name is right, R the share of gold sources named right."""
+    brat = config["brat"]
+    name_attribute = brat.get("speaker_name_attribute", "source_name")
+    cue_selector = Selector.from_config(brat["cue"], "brat.cue")
+    right = aligned = gold_count = 0
+    for item in items:
+        ours = []
+        for cue in selected(annotations.get(item.id, ()), [cue_selector]):
+            attributes = cue.get("attributes") or {}
+            source = attributes.get(brat["source_attribute"])
+            name = attributes.get(name_attribute) or (source or {}).get("text")
+            ours.append((Span.of(cue["start"], cue["end"]), set(words(name))))
+        for relation in item.relations:
+            if not (relation.cue and relation.source):
+                continue
+            head = head_word(" ".join(item.text[a:b] for a, b in relation.source.parts))
+            if head is None:
+                continue
+            gold_count += 1
+            names = [name for span, name in ours if overlap(span, relation.cue) > 0]
+            if names:
+                aligned += 1
+                right += any(head in name for name in names)
+    return ScoreRow("speaker name", "gold head word", prf(right, aligned, right, gold_count))
+
+
 def score_brat(
     items: Sequence[AttributionText], annotations: Annotations, config: Mapping[str, Any]
 ) -> list[ScoreRow]:
-    """Cue, source and content overlap (any and partial) and (cue, source) triple F1.
+    """Cue, source and content overlap (any and partial), (cue, source) triple F1 and the
+    speaker name against the gold source's head word.
 
     Where texts have other annotators too (PolNeAR's agreement sample), extra any-overlap
     rows score each other annotator against the reference ("humans") and ours against the
@@ -255,6 +301,7 @@ def score_brat(
         item.id: our_attribution_spans(annotations.get(item.id, ()), config) for item in items
     }
     rows = attribution_scores(predicted, expected)
+    rows.append(speaker_name_score(items, annotations, config))
     sample = [item for item in items if item.other_annotators]
     if sample:
         humans = {

@@ -13,7 +13,14 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
 PERSON_LABELS = frozenset({"PERSON"})
-GROUP_LABELS = frozenset({"ORG", "NORP", "GPE"})
+GROUP_LABELS = frozenset({"ORG", "NORP"})
+NON_SPEAKER_LABELS = frozenset({"GPE", "LOC", "FAC", "DATE", "TIME"})  # places, dates
+# the last word of a newspaper's or outlet's name: "The Times", "Connecticut Post"
+OUTLET_WORDS = frozenset(
+    """times post journal herald tribune gazette chronicle courier examiner register globe
+    inquirer observer guardian telegraph bulletin dispatch newspaper magazine""".split()
+)
+FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
 SHORT_QUOTE_WORDS = 4
 # between a quote and its cue, the speaker: a name, a pronoun or a short description
 SPEAKER_GAP = re.compile(
@@ -51,6 +58,12 @@ def is_title(words: list[str]) -> bool:
     return all(w[:1].isupper() or w.lower() in TITLE_SMALL_WORDS for w in words) and (
         words[-1][-1:].isalnum()
     )
+
+
+def is_outlet(name: str) -> bool:
+    """A newspaper's or outlet's name ("the Times", "New Haven Register")."""
+    found = re.findall(r"[\w’'-]+", name.lower())
+    return bool(found) and found[-1] in OUTLET_WORDS
 
 
 class DocAnalysis:
@@ -190,6 +203,20 @@ class DocAnalysis:
             if cut and self.same_paragraph(min(quote.start, start), max(quote.end, end)):
                 start, end = min(start, quote.start), max(end, quote.end)
         return start, end
+
+    def is_heading(self, offset: int) -> bool:
+        """The line at ``offset`` is a heading: title-case words, or no finite verb
+        ("Kremlin Welcomes US-Russia Dialogue")."""
+        start = self.text.rfind("\n", 0, offset) + 1
+        end = self.text.find("\n", offset)
+        line = self.text[start : end if end >= 0 else len(self.text)]
+        words = re.findall(r"[\w’'-]+", line)
+        if len(words) > 1 and is_title(line.split()):
+            return True
+        span = self.doc.char_span(start, start + len(line), alignment_mode="contract")
+        return bool(self.has_pos and span is not None and len(span) > 1) and not any(
+            t.tag_ in FINITE_TAGS for t in span
+        )
 
     def mentions(self) -> list[tuple[int, Span, bool]]:
         """Named PERSON/ORG/NORP/GPE entities in order: (start char, span, is a subject)."""

@@ -17,7 +17,7 @@ from .content import (
 )
 from .cue import Cue
 from .label import speaker_label_cue, trailing_label_cue
-from .source import fill_verb_source, find_subject
+from .source import can_speak, fill_verb_source, find_subject
 from .stance import decide_stance
 from .turn import assign_quotes
 
@@ -159,7 +159,9 @@ class CueFinder:
             governor = token.head if token.dep_ == "dobj" else token.head.head
             if governor.pos_ == "VERB":  # "made the suggestion", "rose to the defense of"
                 speaker = find_subject(self.analysis, governor)
-        if speaker is not None:
+        if speaker is not None and can_speak(
+            self.analysis, speaker, self.analysis.phrase_span(speaker)
+        ):
             start, end = self.analysis.phrase_span(speaker)
             cases = [c for c in speaker.children if c.dep_ == "case" and c.idx >= start]
             if cases and speaker.dep_ == "poss":  # "the minister's": the minister

@@ -46,7 +46,9 @@ def speaker_label_cue(analysis: DocAnalysis, colon: Token, entry: CueEntry) -> C
         label = label[-5:]
         dashes = [t.i for t in label if t.text in ("-", "—", "–", "|")]
         label = label.doc[dashes[-1] + 1 : label.end] if dashes else label[-2:]
-    if label is None or not 1 <= len(label) <= 5 or len(rest.split()) < 2:
+    if label is None or not 1 <= len(label) <= 5 or len(rest.split()) < 2 or (
+        analysis.is_heading(colon.idx)  # "Biden-Ryan Debate: All About Joe"
+    ):
         return None
     words = [t for t in label if not t.is_punct]
     if not words or words[0].lower_ in LABEL_WORDS or not all(

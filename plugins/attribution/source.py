@@ -6,6 +6,8 @@ from __future__ import annotations
 from bisect import bisect_right
 from typing import TYPE_CHECKING
 
+from .document import NON_SPEAKER_LABELS, is_outlet
+
 if TYPE_CHECKING:
     from spacy.tokens import Token
 
@@ -29,8 +31,24 @@ def fill_verb_source(analysis: DocAnalysis, cue: Cue, token: Token) -> None:
     between = analysis.text[min(subject.idx, token.idx) : max(subject.idx, token.idx)]
     if "\n" in between:
         return
-    cue.source_head = subject
-    cue.source = analysis.phrase_span(subject, exclude=token)
+    source = analysis.phrase_span(subject, exclude=token)
+    if can_speak(analysis, subject, source):
+        cue.source_head, cue.source = subject, source
+
+
+def can_speak(analysis: DocAnalysis, head: Token, source: tuple[int, int]) -> bool:
+    """Whether the phrase can be a speaker: not on a heading line, and not a place
+    ("Bridgeport said"), a date or an outlet ("the Times reported") unless it names a
+    person or an organisation too."""
+    if analysis.is_heading(head.idx):
+        return False
+    named = [m for start, m, _ in analysis.mentions()
+             if source[0] <= start < source[1] and not is_outlet(m.text)]
+    if named:
+        return True
+    entity = next((e for e in head.doc.ents if e.start <= head.i < e.end), None)
+    name = entity.text if entity is not None else analysis.text[source[0] : source[1]]
+    return head.ent_type_ not in NON_SPEAKER_LABELS and not is_outlet(name)
 
 
 def find_subject(analysis: DocAnalysis, token: Token) -> Token | None:

@@ -1,11 +1,12 @@
-"""Who a speaker is: the name inside a source span, or the named person a pronoun or a
-description ("the Ukrainian leader") refers to. Heuristics, not coreference."""
+"""Who a speaker is: the longest person's (else group's) name inside a source span, or
+the named person a pronoun or a description ("the Ukrainian leader") refers to.
+Heuristics, not coreference."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .document import GROUP_LABELS, PERSON_LABELS
+from .document import GROUP_LABELS, PERSON_LABELS, is_outlet
 
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
@@ -33,13 +34,15 @@ def speaker_name(
     if source is None:
         return None, None
     mentions = analysis.mentions()
-    inside = [
+    inside = [  # a group (NORP) only as the head: "Democrats", not "the Ukrainian leader"
         m for _, m, _ in mentions
-        if source[0] <= m.start_char < source[1] and m.label_ in ("PERSON", "ORG")
+        if source[0] <= m.start_char < source[1] and not is_outlet(m.text)
+        and (m.label_ in ("PERSON", "ORG") or m.start <= head.i < m.end)
     ]
-    if inside:
-        people = [m for m in inside if m.label_ in PERSON_LABELS]
-        return (people or inside)[0].text, None
+    if inside:  # "US Defense Secretary Pete Hegseth": the name the head is in, else the
+        people = [m for m in inside if m.label_ in PERSON_LABELS]  # longest person or group
+        headed = [m for m in inside if m.start <= head.i < m.end]
+        return (headed or [max(people or inside, key=len)])[0].text, None
     if head.lower_ in ("who", "which", "that") and head.head.dep_ == "relcl":
         noun = head.head.head
         named = [m for _, m, _ in mentions if m.start <= noun.i < m.end]

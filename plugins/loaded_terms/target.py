@@ -40,14 +40,17 @@ def target_entity(head: Token) -> Span | None:
 
     Tried in order: an entity in or attached to the noun ("Assad regime"); the noun an
     adjective modifies ("corrupt Maduro"); the subject of a copula ("Maduro is a
-    dictator", "the senator was defiant"); the object, then the subject, of a verb
-    ("slammed Pelosi").
+    dictator", "the senator was defiant"); the named first object of a labelling verb
+    ('labeled Zelensky a "dictator"'); the object, else (with no object) the subject, of
+    a verb ("slammed Pelosi").
     """
     if not head.doc.has_annotation("DEP"):
         return None
     if head.pos_ in {"NOUN", "PROPN"} and (found := _named_modifier(head)):
         return found
     if head.dep_ == "amod" and (found := _entity_of(head.head) or _named_modifier(head.head)):
+        return found
+    if head.dep_ in {"dobj", "oprd"} and (found := _labelled_object(head)):
         return found
     if head.dep_ in {"attr", "acomp", "oprd"}:
         subject = _subject(head.head)
@@ -56,6 +59,15 @@ def target_entity(head: Token) -> Span | None:
         for child in head.children:
             if child.dep_ in {"dobj", "nsubjpass"} and (found := _entity_of(child)):
                 return found
+        if any(child.dep_ == "dobj" for child in head.children):
+            return None  # "lauded the talks": the one praising is not the target
         subject = _subject(head)
         return _entity_of(subject) if subject is not None else None
     return None
+
+
+def _labelled_object(label: Token) -> Span | None:
+    """'labeled Zelensky a "dictator"': the other object of the labelling verb."""
+    return next((found for child in label.head.children
+                 if child.dep_ == "dobj" and child.i < label.i and (found := _entity_of(child))),
+                None)
