@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import signal
 import subprocess
@@ -266,27 +265,3 @@ def test_ctrl_c_leaves_the_previous_state_and_the_next_run_takes_up_the_finished
     assert " unchanged" in result.stderr
     assert not (out / STAGING).exists()
 
-
-@pytest.mark.slow
-def test_ctrl_c_under_dask_prints_one_line(tmp_path):
-    pytest.importorskip("distributed")
-    corpus = write_jsonl(tmp_path / "c.jsonl", rows_of(200))
-    plugin = tmp_path / "slow.py"
-    plugin.write_text(SLOW_PLUGIN)
-    out = tmp_path / "out"
-    command = [sys.executable, "-m", "annotator.cli", str(corpus), "-o", str(out),
-               "--model", "blank", "--scheduler", "local", "--workers", "2", "-q",
-               "--plugin", str(plugin), "--only", "boilerplate,slow", "--batch-size", "2"]
-    # a new session, as a terminal's foreground group: Ctrl-C reaches every process in it
-    process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True,
-                               start_new_session=True,
-                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
-    deadline = time.monotonic() + 180
-    while not list((out / STAGING).glob("run-*/*")) and time.monotonic() < deadline:
-        time.sleep(0.2)
-    time.sleep(1.0)
-    os.killpg(process.pid, signal.SIGINT)
-    _, stderr = process.communicate(timeout=180)
-    assert process.returncode == 130, stderr
-    lines = [line for line in stderr.splitlines() if line.strip()]
-    assert len(lines) == 1 and lines[0].startswith("interrupted: "), stderr
