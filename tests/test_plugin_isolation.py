@@ -8,25 +8,14 @@ import time
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 import annotator.run.pool
-from annotator.cli import cli
 from annotator.records import record_paths
 from tests.conftest import SEEDS
+from tests.test_run_hardening import corpus, invoke
 
 FAST = ("--model", "blank", "-q")
 ROWS = [{"id": i, "text": f"Officials said {i} things.", "outlet": "wire"} for i in "abc"]
-
-
-def invoke(*args: object):
-    return CliRunner().invoke(cli, [str(a) for a in args])
-
-
-def corpus(tmp_path: Path, rows: list[dict] = ROWS) -> Path:
-    path = tmp_path / "corpus.jsonl"
-    path.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
-    return path
 
 
 def plugin(tmp_path: Path, body: str, name: str = "custom") -> Path:
@@ -64,7 +53,7 @@ def test_a_base_exception_from_a_plugin_is_its_error_entry_and_the_run_goes_on(
         tmp_path, statement, message):
     exits = plugin(tmp_path, f"        if article.id == 'b':\n            {statement}", "exits")
     out = tmp_path / "out"
-    result = invoke(corpus(tmp_path), "-o", out, "--plugin", exits, "--workers", "1", *FAST)
+    result = invoke(corpus(tmp_path, ROWS), "-o", out, "--plugin", exits, "--workers", "1", *FAST)
     assert result.exit_code == 1, result.output
     assert error_lines(result.stderr) == [
         f"error: {tmp_path / 'corpus.jsonl'}:2: annotator 'exits' failed: {message}"]
@@ -83,7 +72,7 @@ def test_the_users_ctrl_c_during_a_plugin_still_stops_the_run(tmp_path, swallowe
                  "            except BaseException:\n                pass")
     pressed = plugin(tmp_path, f"        if article.id == 'b':\n{press}", "pressed")
     out = tmp_path / "out"
-    result = invoke(corpus(tmp_path), "-o", out, "--plugin", pressed, "--workers", "1",
+    result = invoke(corpus(tmp_path, ROWS), "-o", out, "--plugin", pressed, "--workers", "1",
                     "--batch-size", "1", *FAST)
     assert result.exit_code == 130, result.output
     assert "interrupted" in result.stderr
@@ -93,7 +82,7 @@ def test_the_users_ctrl_c_during_a_plugin_still_stops_the_run(tmp_path, swallowe
 def test_a_plugin_exiting_while_it_loads_is_one_line_and_exit_2(tmp_path):
     path = tmp_path / "exits.py"
     path.write_text("import sys\nsys.exit(0)\n")
-    result = invoke(corpus(tmp_path), "-o", tmp_path / "out", "--plugin", path,
+    result = invoke(corpus(tmp_path, ROWS), "-o", tmp_path / "out", "--plugin", path,
                     "--workers", "1", *FAST)
     assert result.exit_code == 2
     assert f"plugin file {path} failed to load: SystemExit: 0" in result.stderr
@@ -114,7 +103,7 @@ def test_a_plugin_catching_exception_cannot_swallow_the_timeout_in_process(tmp_p
     swallows = plugin(tmp_path, SWALLOWS_TIMEOUT.format(caught="Exception"), "swallows")
     out = tmp_path / "out"
     started = time.monotonic()
-    result = invoke(corpus(tmp_path), "-o", out, "--plugin", swallows, "--workers", "1",
+    result = invoke(corpus(tmp_path, ROWS), "-o", out, "--plugin", swallows, "--workers", "1",
                     "--annotator-timeout", "1", *FAST)
     assert time.monotonic() - started < 30
     assert result.exit_code == 1
@@ -130,7 +119,7 @@ def test_a_plugin_catching_everything_is_stopped_by_the_watchdog(tmp_path, monke
     swallows = plugin(tmp_path, SWALLOWS_TIMEOUT.format(caught="BaseException"), "swallows")
     out = tmp_path / "out"
     started = time.monotonic()
-    result = invoke(corpus(tmp_path), "-o", out, "--plugin", swallows, "--workers", "2",
+    result = invoke(corpus(tmp_path, ROWS), "-o", out, "--plugin", swallows, "--workers", "2",
                     "--annotator-timeout", "1", *FAST)
     assert time.monotonic() - started < 90
     assert result.exit_code == 1
@@ -149,7 +138,7 @@ def test_a_plugin_killing_its_worker_on_a_small_input_costs_only_that_article(
         tmp_path, kill, code):
     killer = plugin(tmp_path, f"        if article.id == 'b':\n            {kill}", "killer")
     out = tmp_path / "out"
-    result = invoke(corpus(tmp_path), "-o", out, "--plugin", killer, "--workers", "2", *FAST)
+    result = invoke(corpus(tmp_path, ROWS), "-o", out, "--plugin", killer, "--workers", "2", *FAST)
     assert result.exit_code == 1, result.output
     assert error_lines(result.stderr) == [
         f"error: {tmp_path / 'corpus.jsonl'}:2: worker process died (exit code {code}); "
@@ -212,7 +201,7 @@ def test_a_plugin_killing_a_dask_worker_costs_only_its_article(tmp_path):
     killer = plugin(tmp_path, "        if article.id == 'b':\n            os._exit(3)", "killer")
     out = tmp_path / "out"
     started = time.monotonic()
-    result = invoke(corpus(tmp_path), "-o", out, "--plugin", killer, "--workers", "2",
+    result = invoke(corpus(tmp_path, ROWS), "-o", out, "--plugin", killer, "--workers", "2",
                     "--scheduler", "local", *FAST)
     assert time.monotonic() - started < 180
     assert result.exit_code == 1, result.output

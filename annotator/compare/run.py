@@ -25,7 +25,7 @@ from .tables import (
     csv_text,
     difference_rows,
     profile_rows,
-    write_parquet,
+    write_profile_parquet,
 )
 from .worker import EventTask, compared_events
 
@@ -131,9 +131,9 @@ def _compare(corpus: Plan, staged: StagedOutput, model: str | None, workers: int
         articles = [article for event in index_events for article in event["articles"]]
         staged.write("report.html",
                      render_index({**top, "events": index_events, "articles": articles}))
-    staged.write("profile.csv", csv_text(profile_rows(top["profile"]), PROFILE_COLUMNS))
+    rows = profile_rows(top["profile"])
+    staged.write("profile.csv", csv_text(rows, PROFILE_COLUMNS))
     staged.write("differences.csv",
                  csv_text(difference_rows(top["profile"]), DIFFERENCE_COLUMNS))
-    write_parquet(profile_rows(top["profile"]), PROFILE_COLUMNS,
-                  str(staged.staged_path("profile.parquet")))
+    write_profile_parquet(rows, str(staged.staged_path("profile.parquet")))
     return top, alignments

@@ -37,17 +37,14 @@ def csv_text(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> str:
     return out.getvalue()
 
 
-def write_parquet(rows: list[dict[str, Any]], columns: tuple[str, ...], path: str) -> bool:
-    """Write ``rows`` as Parquet; False when pyarrow (the interchange extra) is missing."""
+def write_profile_parquet(rows: list[dict[str, Any]], path: str) -> bool:
+    """Write profile rows as Parquet; False when pyarrow (the interchange extra) is missing."""
     try:
         import pyarrow as pa
         import pyarrow.parquet as pq
     except ImportError:
         return False
-    schema = pa.schema([("outlet", pa.string()), ("metric", pa.string()),
-                        ("mean", pa.float64()), ("low", pa.float64()),
-                        ("high", pa.float64()), ("events", pa.int64())])
-    assert tuple(schema.names) == columns
-    table = pa.Table.from_pylist(rows, schema=schema)
-    pq.write_table(table, path)
+    types = {"outlet": pa.string(), "metric": pa.string(), "events": pa.int64()}
+    schema = pa.schema([(name, types.get(name, pa.float64())) for name in PROFILE_COLUMNS])
+    pq.write_table(pa.Table.from_pylist(rows, schema=schema), path)
     return True
