@@ -13,19 +13,17 @@ from pathlib import Path
 
 import pytest
 import yaml
-from annotator_plugins.sentiment import (
-    NEUTRAL_BAND,
+from annotator_plugins.sentiment.annotator import (
     SUPPLEMENT_FILE,
     TOPIC_MASK_FILE,
     Sentiment,
-    TargetContext,
-    calibrate,
     distribution,
     load_supplement,
     load_topic_mask,
-    section_lines,
-    vader_score,
 )
+from annotator_plugins.sentiment.sentences import section_lines
+from annotator_plugins.sentiment.target import TargetContext, calibrate
+from annotator_plugins.sentiment.vader import NEUTRAL_BAND, vader_score
 from jsonschema import Draft202012Validator
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
