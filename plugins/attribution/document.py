@@ -68,8 +68,8 @@ def non_speaker_terms(category: str) -> frozenset[str]:
 
 
 def is_outlet(name: str, own_outlet: str | None = None) -> bool:
-    """A newspaper's, agency's or broadcaster's name ("the Times", "Fox News", "TASS"), or
-    the article's own outlet."""
+    """A newspaper's, agency's or broadcaster's name ("the Times", "Fox News", "TASS",
+    "Russia’s TASS news agency"), or the article's own outlet."""
     words = re.findall(r"[\w’'-]+", name)
     found = [w.lower() for w in words]
     if found and found[0] == "the":
@@ -78,6 +78,7 @@ def is_outlet(name: str, own_outlet: str | None = None) -> bool:
     return bool(found) and (  # "the agency said" is no outlet: an outlet word is capitalised
         found[-1] in non_speaker_terms("outlet_word") and words[-1][:1].isupper()
         or whole in non_speaker_terms("news_agency")
+        or any(w.isupper() and w.lower() in non_speaker_terms("news_agency") for w in words)
         or bool(own_outlet) and whole == " ".join(re.findall(r"[\w’'-]+", own_outlet.lower()))
     )
 
