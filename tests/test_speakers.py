@@ -116,3 +116,28 @@ def test_speaker_name_score_counts_a_name_right_only_with_the_head_word():
                        "speaker_name_attribute": "source_name"}}
     row = speaker_name_score([item], {"a": ours}, config)
     assert (row.score.precision, row.score.recall) == (0.5, 0.5)
+
+
+@pytest.mark.parametrize("text", [
+    "Fox News reported that the mayor had resigned.",
+    "TASS reported that the talks had ended.",
+    "The Shelton Weekly reported that the school would close.",
+])
+def test_outlets_named_by_outlet_word_or_agency_are_not_speakers(trained_nlp, attribution, text):
+    names = speakers(trained_nlp, text, attribution)
+    assert names and all(
+        name is None or not {"Fox", "TASS", "Weekly"} & set(name.split()) for name in names.values()
+    )
+
+
+def test_a_description_of_another_nationality_does_not_resolve(trained_nlp, attribution):
+    text = ("Russian President Vladimir Putin met the envoys on Monday. "
+            "The Ukrainian leader said that more sanctions were needed.")
+    names = speakers(trained_nlp, text, attribution)
+    assert names and not any(name and "Putin" in name for name in names.values())
+
+
+def test_a_pronoun_does_not_reach_past_two_sentences(trained_nlp, attribution):
+    text = ("Maria Lopez arrived early. The room was cold. The chairs were empty. "
+            "The lights were dim. She said the meeting would start late.")
+    assert speakers(trained_nlp, text, attribution)["said"] != "Maria Lopez"

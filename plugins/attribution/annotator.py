@@ -91,7 +91,7 @@ class Attribution(Annotator):
 
     def annotate(self, article: Article, doc: Doc) -> Iterator[Annotation]:
         text = article.text
-        analysis = DocAnalysis(doc, text, find_quotes(text))
+        analysis = DocAnalysis(doc, text, find_quotes(text), article.source)
         skip = self.settings["skip_cues_in_quotes"]
         cues = CueFinder(self.lexicon, analysis, skip).find()
         if self.learned is not None and analysis.has_parse:

@@ -5,21 +5,21 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from annotator import Quote
+from annotator import Quote, read_data_file
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
 PERSON_LABELS = frozenset({"PERSON"})
 GROUP_LABELS = frozenset({"ORG", "NORP"})
-NON_SPEAKER_LABELS = frozenset({"GPE", "LOC", "FAC", "DATE", "TIME"})  # places, dates
-# the last word of a newspaper's or outlet's name: "The Times", "Connecticut Post"
-OUTLET_WORDS = frozenset(
-    """times post journal herald tribune gazette chronicle courier examiner register globe
-    inquirer observer guardian telegraph bulletin dispatch newspaper magazine""".split()
-)
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+NON_SPEAKER_LABELS = PLACE_LABELS | {"DATE", "TIME"}
+NON_SPEAKERS = Path(__file__).parent.parent / "lexicons" / "non_speakers.yaml"
+PLACE_PREPOSITIONS = frozenset("in near outside inside".split())
 FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
 SHORT_QUOTE_WORDS = 4
 # between a quote and its cue, the speaker: a name, a pronoun or a short description
@@ -60,18 +60,43 @@ def is_title(words: list[str]) -> bool:
     )
 
 
-def is_outlet(name: str) -> bool:
-    """A newspaper's or outlet's name ("the Times", "New Haven Register")."""
-    found = re.findall(r"[\w’'-]+", name.lower())
-    return bool(found) and found[-1] in OUTLET_WORDS
+@cache
+def non_speaker_terms(category: str) -> frozenset[str]:
+    """The terms of one category of plugins/lexicons/non_speakers.yaml, lower-cased."""
+    entries = read_data_file(NON_SPEAKERS, "term-lexicon")["entries"]
+    return frozenset(e["term"].lower() for e in entries if e["category"] == category)
+
+
+def is_outlet(name: str, own_outlet: str | None = None) -> bool:
+    """A newspaper's, agency's or broadcaster's name ("the Times", "Fox News", "TASS",
+    "Russia’s TASS news agency"), or the article's own outlet."""
+    words = re.findall(r"[\w’'-]+", name)
+    found = [w.lower() for w in words]
+    if found and found[0] == "the":
+        found = found[1:]
+    whole = " ".join(found)
+    return bool(found) and (  # "the agency said" is no outlet: an outlet word is capitalised
+        found[-1] in non_speaker_terms("outlet_word") and words[-1][:1].isupper()
+        or whole in non_speaker_terms("news_agency")
+        or any(w.isupper() and w.lower() in non_speaker_terms("news_agency") for w in words)
+        or bool(own_outlet) and whole == " ".join(re.findall(r"[\w’'-]+", own_outlet.lower()))
+    )
+
+
+def is_date(name: str) -> bool:
+    """A weekday, a month or a relative date is in the name ("Wednesday")."""
+    return bool(set(re.findall(r"[\w’'-]+", name.lower())) & non_speaker_terms("date_word"))
 
 
 class DocAnalysis:
     """What the annotator needs to know about one parsed document, computed once."""
 
-    def __init__(self, doc: Doc, text: str, quotes: list[Quote]) -> None:
+    def __init__(
+        self, doc: Doc, text: str, quotes: list[Quote], outlet: str | None = None
+    ) -> None:
         self.doc = doc
         self.text = text
+        self.outlet = outlet
         self.quotes = quotes
         self.has_parse = doc.has_annotation("DEP")
         self.has_pos = doc.has_annotation("POS") or doc.has_annotation("TAG")
@@ -81,6 +106,7 @@ class DocAnalysis:
         self.top_quotes = outermost(quotes)
         self.top_starts = [q.content_start for q in self.top_quotes]
         self._mentions: list[tuple[int, Span, bool]] | None = None
+        self._places: frozenset[str] | None = None
 
     def in_quote(self, offset: int) -> bool:
         """Inside the content of a quotation of speech (not a scare quote or a title)."""
@@ -218,13 +244,41 @@ class DocAnalysis:
             t.tag_ in FINITE_TAGS for t in span
         )
 
+    def places(self) -> frozenset[str]:
+        """Lower-cased names this document uses as places: tagged GPE/LOC/FAC anywhere,
+        the object of "in/near …", or the city of a "City, State" pair."""
+        if self._places is None:
+            found = set()
+            ents = list(self.doc.ents) if self.has_ner else []
+            for index, ent in enumerate(ents):
+                before = self.doc[ent.start - 1] if ent.start > 0 else None
+                after = ents[index + 1] if index + 1 < len(ents) else None
+                if ent.label_ in PLACE_LABELS or (
+                    before is not None and before.lower_ in PLACE_PREPOSITIONS
+                    and ent.root.dep_ == "pobj" and ent.label_ != "PERSON"
+                ) or (
+                    after is not None and after.label_ == "GPE" and after.start == ent.end + 1
+                    and self.doc[ent.end].text == ","
+                ):
+                    found.add(ent.text.lower())
+            self._places = frozenset(found)
+        return self._places
+
+    def non_speaker(self, name: str) -> bool:
+        """The name is a place, an outlet or a date, whatever the NER tagged it."""
+        lowered = name.lower()
+        if lowered.startswith("the "):
+            lowered = lowered[4:]
+        return lowered in self.places() or is_outlet(name, self.outlet) or is_date(name)
+
     def mentions(self) -> list[tuple[int, Span, bool]]:
         """Named PERSON/ORG/NORP/GPE entities in order: (start char, span, is a subject)."""
         if self._mentions is None:
             self._mentions = [
                 (ent.start_char, ent, ent.root.dep_ in ("nsubj", "nsubjpass"))
                 for ent in self.doc.ents
-                if ent.label_ in PERSON_LABELS or ent.label_ in GROUP_LABELS
+                if (ent.label_ in PERSON_LABELS or ent.label_ in GROUP_LABELS)
+                and not self.non_speaker(ent.text)
             ] if self.has_ner else []
         return self._mentions
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from typing import TYPE_CHECKING
 
-from .document import NON_SPEAKER_LABELS, is_outlet
+from .document import NON_SPEAKER_LABELS
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -38,17 +38,18 @@ def fill_verb_source(analysis: DocAnalysis, cue: Cue, token: Token) -> None:
 
 def can_speak(analysis: DocAnalysis, head: Token, source: tuple[int, int]) -> bool:
     """Whether the phrase can be a speaker: not on a heading line, and not a place
-    ("Bridgeport said"), a date or an outlet ("the Times reported") unless it names a
-    person or an organisation too."""
+    ("Bridgeport said", "Kyiv said" where the document puts Kyiv somewhere), a date or an
+    outlet ("the Times reported", "TASS reported") unless it names a person or an
+    organisation too."""
     if analysis.is_heading(head.idx):
         return False
-    named = [m for start, m, _ in analysis.mentions()
-             if source[0] <= start < source[1] and not is_outlet(m.text)]
-    if named:
-        return True
+    if any(source[0] <= start < source[1] for start, _, _ in analysis.mentions()):
+        return True  # mentions hold no places, outlets or dates
     entity = next((e for e in head.doc.ents if e.start <= head.i < e.end), None)
     name = entity.text if entity is not None else analysis.text[source[0] : source[1]]
-    return head.ent_type_ not in NON_SPEAKER_LABELS and not is_outlet(name)
+    return head.ent_type_ not in NON_SPEAKER_LABELS and not analysis.non_speaker(name) and not (
+        head.pos_ == "PROPN" and analysis.non_speaker(head.text)
+    )
 
 
 def find_subject(analysis: DocAnalysis, token: Token) -> Token | None:

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 
 SPEAKER_PRONOUNS = frozenset("he she they it who him her them".split())
 PRONOUN_WINDOW = 600
+SENTENCE_WINDOW = 2  # a pronoun's antecedent is in its sentence or the two before
 ROLE_NOUNS = frozenset(
     """president leader minister chancellor premier prime secretary spokesman spokeswoman
     spokesperson official envoy ambassador governor senator candidate chief director
@@ -111,30 +112,32 @@ def _apposed_person(analysis: DocAnalysis, source: tuple[int, int]) -> tuple[int
 
 
 def resolve_pronoun(analysis: DocAnalysis, before: int, pronoun: str) -> tuple[int, int] | None:
-    """The nearest preceding named speaker, preferring one that was a grammatical subject
-    within the previous 600 characters."""
+    """The nearest preceding name of the right kind (he/she: a person; they/it: a person or
+    group) that is a clause's subject in the same or one of the two previous sentences."""
     groups = pronoun in ("it", "they", "them")
     labels = GROUP_LABELS | PERSON_LABELS if groups else PERSON_LABELS
-    candidates = [(s, m, subj) for s, m, subj in analysis.mentions()
-                  if s < before and not analysis.in_quote(s)]  # names quoted are not speakers
-    candidates = [c for c in candidates if c[1].label_ in labels]
-    if not candidates:
+    token = analysis.doc.char_span(before, before + 1, alignment_mode="expand")
+    if token is None or not analysis.has_parse:
         return None
-    window = before - PRONOUN_WINDOW
-    for start, mention, is_subject in reversed(candidates):
-        if start < window:
-            break
-        if is_subject:
+    sentences = list(analysis.doc.sents)
+    here = next(i for i, s in enumerate(sentences) if s.start <= token.start < s.end)
+    earliest = sentences[max(0, here - SENTENCE_WINDOW)].start_char
+    for start, mention, is_subject in reversed(analysis.mentions()):
+        if earliest <= start < before and is_subject and mention.label_ in labels and not (
+            analysis.in_quote(start)  # names quoted are not speakers
+        ):
             return mention.start_char, mention.end_char
-    mention = candidates[-1][1]
-    return mention.start_char, mention.end_char
+    return None
 
 
 def resolve_description(
     analysis: DocAnalysis, source: tuple[int, int], head: Token
 ) -> tuple[int, int] | None:
-    """'the Ukrainian leader': the nearest preceding person described with those words."""
+    """'the Ukrainian leader': the nearest preceding person described with those words.
+    A nationality or place in the description must describe the person too; with none,
+    the person's description must share a word ("the president": "President X")."""
     words = {t.lower_ for t in head.subtree if t.pos_ in ("ADJ", "NOUN", "PROPN")}
+    origins = {t.lower_ for t in head.subtree if t.ent_type_ in ("NORP", "GPE")}
     best: tuple[float, int, Span] | None = None
     for start, mention, _ in analysis.mentions():
         if start >= source[0] or mention.label_ not in PERSON_LABELS:
@@ -143,9 +146,9 @@ def resolve_description(
             t.lower_ for t in analysis.doc[max(0, mention.start - 4) : mention.start]
         } | {t.lower_ for child in mention.root.children if child.dep_ == "appos"
              for t in child.subtree}
+        if not words & context or not origins <= context:
+            continue
         score = len(words & context)
-        if head.lower_ == "leader" and context & ROLE_NOUNS:
-            score += 0.5
         if best is None or score >= best[0]:
             best = (score, start, mention)
     if best is None:
