@@ -272,7 +272,7 @@ class DocAnalysis:
         return lowered in self.places() or is_outlet(name, self.outlet) or is_date(name)
 
     def mentions(self) -> list[tuple[int, Span, bool]]:
-        """Named PERSON/ORG/NORP/GPE entities in order: (start char, span, is a subject)."""
+        """PERSON/ORG/NORP entities that may speak, in order: (start char, span, is a subject)."""
         if self._mentions is None:
             self._mentions = [
                 (ent.start_char, ent, ent.root.dep_ in ("nsubj", "nsubjpass"))
