@@ -9,7 +9,11 @@ lexicons named in the configuration must be at the same paths on every worker.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import signal
+from collections.abc import Iterator
+from multiprocessing import forkserver, get_context
 from typing import Any
 
 from ..article import Article
@@ -22,7 +26,37 @@ CONNECT_TIMEOUT = "30s"
 LOCAL_SCHEDULER = {  # a worker runs one task at a time, and one that dies with it fails at once,
     "distributed.scheduler.worker-saturation": 1.0,  # so no innocent neighbour is blamed and
     "distributed.scheduler.allowed-failures": 0,  # retrying() gives each article its own try
+    "distributed.worker.multiprocessing-method": "forkserver",  # see ctrl_c_left_to_annotate
 }
+FORKSERVER_PRELOAD = ["distributed", "annotator.run.job"]  # what every worker imports
+
+
+def ctrl_c_left_to_annotate() -> None:
+    """Start the fork server that local workers are forked from, with SIGINT ignored.
+
+    Ctrl-C in a terminal reaches every process of its group. Each worker forked from
+    this server (a restarted one too) inherits the ignored SIGINT from its first
+    instruction, so it prints nothing; ``annotate`` alone stops and closes the cluster.
+    """
+    get_context("forkserver").set_forkserver_preload(FORKSERVER_PRELOAD)
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        forkserver.ensure_running()
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+@contextlib.contextmanager
+def ctrl_c_deferred() -> Iterator[None]:
+    """A Ctrl-C pressed while the block runs is raised when it ends, not in the middle."""
+    pressed: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: pressed.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if pressed:
+        raise KeyboardInterrupt
 
 
 class DaskCluster:
@@ -37,19 +71,23 @@ class DaskCluster:
                 "--scheduler needs Dask: pip install 'annotator[dask]'") from None
         self.job = job
         self.annotators = annotators
-        self.cluster = None
+        self.cluster = self.client = None
         try:
             if address == LOCAL:
-                with dask.config.set(LOCAL_SCHEDULER):
+                with dask.config.set(LOCAL_SCHEDULER), ctrl_c_deferred():
+                    ctrl_c_left_to_annotate()
                     self.cluster = LocalCluster(
                         n_workers=workers, threads_per_worker=1, processes=True,
                         dashboard_address=None, silence_logs=logging.CRITICAL,
                     )
-                self.client = Client(self.cluster)
+                    self.client = Client(self.cluster)
             else:
                 self.client = Client(address, timeout=CONNECT_TIMEOUT)
         except OSError as error:
             raise ConfigError(f"--scheduler {address}: cannot connect ({error})") from None
+        except KeyboardInterrupt:
+            self.close(cancel=True)
+            raise
         threads = sum(self.client.nthreads().values()) or 1
         self.window = 2 * threads
 
@@ -83,6 +121,7 @@ class DaskCluster:
         return f"Dask task failed: {type(error).__name__}: {error}".splitlines()[0]
 
     def close(self, cancel: bool = False) -> None:
-        self.client.close()
+        if self.client is not None:
+            self.client.close()
         if self.cluster is not None:
             self.cluster.close()
