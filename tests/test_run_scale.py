@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+import annotator.cli.run
 import annotator.run.pool
 from annotator.cli import cli
 from annotator.records import iter_records
@@ -191,3 +196,42 @@ def test_a_stuck_worker_is_replaced_and_costs_only_its_article(tmp_path, monkeyp
     [line] = [x for x in result.stderr.splitlines() if x.startswith("error:")]
     assert line.endswith(":2: worker stopped responding for 8 s; it was replaced")
     assert sorted(p.stem for p in out.glob("*.json")) == ["000", "002", "003", "004"]
+
+
+@pytest.mark.slow
+def test_ctrl_c_under_dask_prints_one_line_and_keeps_the_previous_output(tmp_path):
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text("".join(json.dumps({"id": f"a{n:03d}", "text": f"Officials said {n} things."})
+                              + "\n" for n in range(200)), encoding="utf-8")
+    out = tmp_path / "out"
+    assert invoke(corpus, "-o", out, "--only", "boilerplate", *FAST).exit_code == 0
+    before = tree(out)
+    slow = plugin(tmp_path, "    def annotate(self, article, doc):\n"
+                            "        time.sleep(0.1)\n"
+                            "        return []\n", "slow")
+    run = subprocess.Popen(  # its own process group, which a terminal's Ctrl-C reaches whole
+        [sys.executable, "-m", "annotator.cli", corpus, "-o", out, "--plugin", slow,
+         "--only", "boilerplate,slow", "--scheduler", "local", "--workers", "2",
+         "--batch-size", "2", *FAST], stderr=subprocess.PIPE, text=True, start_new_session=True)
+    deadline = time.monotonic() + 120
+    while not any((out / ".annotator-run").glob("run-*/*")) and time.monotonic() < deadline:
+        time.sleep(0.2)  # records are being written
+    time.sleep(1)
+    os.killpg(run.pid, signal.SIGINT)
+    _, stderr = run.communicate(timeout=120)
+    assert run.returncode == 130, stderr
+    assert [line for line in stderr.splitlines() if line.strip()] == [
+        stderr.strip()], stderr
+    assert stderr.startswith("interrupted: ")
+    assert {name: data for name, data in tree(out).items()
+            if not name.startswith(".annotator-run")} == before
+
+
+def test_ctrl_c_while_the_model_loads_is_one_line(tmp_path, monkeypatch):
+    def pressed(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(annotator.cli.run, "Engine", pressed)
+    result = invoke(seeds_jsonl(tmp_path, copies=1), "-o", tmp_path / "out", *FAST)
+    assert (result.exit_code, result.stderr) == (130, "interrupted\n")
+    assert not (tmp_path / "out").exists()

@@ -26,8 +26,12 @@ def comma_list(value: str | None) -> list[str] | None:
 NLP_MODULES = frozenset({"pebble", "rapidfuzz", "sklearn", "spacy", "thinc", "vaderSentiment"})
 
 
+INTERRUPTED = 130  # the shell's code for a process ended by SIGINT
+
+
 class Group(DefaultGroup):
-    """The command group: a missing annotation dependency is one line naming the extra."""
+    """The command group: a missing annotation dependency is one line naming the extra, and
+    Ctrl-C before a command's own handling (loading the model, say) is one line too."""
 
     def invoke(self, ctx: click.Context) -> object:
         try:
@@ -37,6 +41,9 @@ class Group(DefaultGroup):
                 raise
             fail(ConfigError(f"this command needs {error.name}, which the plain 'annotator' "
                              f"install leaves out: {MODEL_EXTRA}"))
+        except KeyboardInterrupt:
+            click.echo(("\n" if sys.stderr.isatty() else "") + "interrupted", err=True)
+            sys.exit(INTERRUPTED)
 
 
 @click.group(cls=Group, default="run", default_if_no_args=False)

@@ -14,10 +14,8 @@ from ..run.job import DEFAULT_TIMEOUT, FORMATS, Engine, Job
 from ..run.output import OutputError, check_apart, check_writable, open_output
 from ..run.pool import Executor, InProcess, WorkerPool
 from ..run.summary import Summary
-from .app import cli, comma_list, fail
+from .app import INTERRUPTED, cli, comma_list, fail
 from .config import HOST_KEYS, read_config
-
-INTERRUPTED = 130
 
 
 def all_cores() -> int:
