@@ -1,7 +1,7 @@
 """What keeps one plugin from stopping a run or changing another plugin's output.
 
 Whatever a plugin raises, ``SystemExit`` and ``KeyboardInterrupt`` included, is that
-plugin's failure; only the user's own Ctrl-C (a SIGINT received while plugin code
+plugin's failure, and so is a call to ``os._exit``; only the user's own Ctrl-C (a SIGINT received while plugin code
 ran) stops the run. Each annotator gets its own copy of the Doc and of the
 article's metadata, so what it changes there no other annotator sees.
 """
@@ -9,12 +9,13 @@ article's metadata, so what it changes there no other annotator sees.
 from __future__ import annotations
 
 import copy
+import os
 import signal
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -22,6 +23,30 @@ if TYPE_CHECKING:
     from .article import Article
 
 _ctrl_c = threading.Event()  # set by the SIGINT handler of watching_ctrl_c
+_process_exit = os._exit
+_in_plugin_code = threading.local()  # .active: this thread runs plugin code (exit_refused)
+
+
+def _exit_unless_in_plugin_code(code: int) -> NoReturn:
+    if getattr(_in_plugin_code, "active", False):
+        raise SystemExit(f"os._exit({code})")
+    _process_exit(code)
+
+
+@contextmanager
+def exit_refused() -> Iterator[None]:
+    """While the block runs, ``os._exit`` called from this thread raises ``SystemExit``.
+
+    Otherwise a plugin's ``os._exit`` would end the run at once (one process) or its
+    worker with a code a process pool may take for a normal end (0). Other threads, and
+    this one after the block, exit as usual.
+    """
+    os._exit = _exit_unless_in_plugin_code
+    _in_plugin_code.active = True
+    try:
+        yield
+    finally:
+        _in_plugin_code.active = False
 
 
 @contextmanager

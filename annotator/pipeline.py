@@ -15,7 +15,7 @@ from . import __version__
 from .annotation import Annotation, Annotator, read_only
 from .article import Article
 from .errors import ModelError
-from .isolation import own_copies, stops_the_run, watching_ctrl_c
+from .isolation import exit_refused, own_copies, stops_the_run, watching_ctrl_c
 from .schema import offsets_problem, record_problems
 
 if TYPE_CHECKING:
@@ -234,7 +234,7 @@ def article_record(
     views: dict[str, tuple[Any, ...]] = {}
     failed: set[str] = set()
     used = {name for annotator in annotators for name in annotator.uses}
-    with watching_ctrl_c():
+    with watching_ctrl_c(), exit_refused():
         for annotator in annotators:
             if missing := [name for name in annotator.uses if name not in views]:
                 failed.add(annotator.name)
