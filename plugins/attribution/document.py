@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections import Counter
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -245,31 +246,39 @@ class DocAnalysis:
         )
 
     def places(self) -> frozenset[str]:
-        """Lower-cased names this document uses as places: tagged GPE/LOC/FAC anywhere,
-        the object of "in/near …", or the city of a "City, State" pair."""
+        """Lower-cased names this document uses as places: tagged GPE/LOC/FAC, the object
+        of "in/near …", or the city of a "City, State" pair, at least as often as it tags
+        them PERSON, alone or in a longer name (one stray GPE tag does not make "Zelenskyy" a
+        place)."""
         if self._places is None:
-            found = set()
+            as_place: Counter[str] = Counter()
+            as_person: Counter[str] = Counter()
             ents = list(self.doc.ents) if self.has_ner else []
             for index, ent in enumerate(ents):
                 before = self.doc[ent.start - 1] if ent.start > 0 else None
                 after = ents[index + 1] if index + 1 < len(ents) else None
-                if ent.label_ in PLACE_LABELS or (
+                name = ent.text.lower()
+                if ent.label_ in PERSON_LABELS:  # "Volodymyr Zelenskyy" counts for "Zelenskyy"
+                    as_person.update({name, *name.split()})
+                elif ent.label_ in PLACE_LABELS or (
                     before is not None and before.lower_ in PLACE_PREPOSITIONS
-                    and ent.root.dep_ == "pobj" and ent.label_ != "PERSON"
-                ) or (
+                    and ent.root.dep_ == "pobj"
+                ) or (  # not "… Vladimir Putin, U.S. representatives …": no PERSON
                     after is not None and after.label_ == "GPE" and after.start == ent.end + 1
                     and self.doc[ent.end].text == ","
                 ):
-                    found.add(ent.text.lower())
-            self._places = frozenset(found)
+                    as_place[name] += 1
+            self._places = frozenset(n for n, count in as_place.items() if count >= as_person[n])
         return self._places
 
     def non_speaker(self, name: str) -> bool:
-        """The name is a place, an outlet or a date, whatever the NER tagged it."""
+        """The name is a place (one this document uses as a place, or a capital named for
+        its government: "Kyiv said"), an outlet or a date, whatever the NER tagged it."""
         lowered = name.lower()
-        if lowered.startswith("the "):
-            lowered = lowered[4:]
-        return lowered in self.places() or is_outlet(name, self.outlet) or is_date(name)
+        bare = lowered[4:] if lowered.startswith("the ") else lowered
+        return bare in self.places() or bool({lowered, bare} & non_speaker_terms("seat_city")) or (
+            is_outlet(name, self.outlet) or is_date(name)
+        )
 
     def mentions(self) -> list[tuple[int, Span, bool]]:
         """PERSON/ORG/NORP entities that may speak, in order: (start char, span, is a subject)."""
