@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 PERSON_LABELS = frozenset({"PERSON"})
 GROUP_LABELS = frozenset({"ORG", "NORP"})
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
-NON_SPEAKER_LABELS = PLACE_LABELS | {"DATE", "TIME"}
+DATE_LABELS = frozenset({"DATE", "TIME"})
 NON_SPEAKERS = Path(__file__).parent.parent / "lexicons" / "non_speakers.yaml"
 PLACE_PREPOSITIONS = frozenset("in near outside inside".split())
 FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
@@ -41,6 +41,7 @@ NEAR_GAP = re.compile(r"(?:[^\S\n]*[\w’'.-]+){0,6}[^\S\n,:—–-]*[,:—–-]
 CLOSE_GAP = re.compile(r"[\s,—–-]*")
 SPEECH_ENDINGS = (",", "!", "?", "…")
 SENTENCE_OPENERS = ".!?:;…”\"»’'—–-("
+SENTENCE_ENDS = tuple(".!?…:”\"’")  # a line ending so is a sentence, not a heading
 TITLE_SMALL_WORDS = frozenset("a an and the of in on at to for with by or from as".split())
 
 
@@ -75,11 +76,16 @@ def is_outlet(name: str, own_outlet: str | None = None) -> bool:
     found = [w.lower() for w in words]
     if found and found[0] == "the":
         found = found[1:]
+    if not found:
+        return False
     whole = " ".join(found)
-    return bool(found) and (  # "the agency said" is no outlet: an outlet word is capitalised
-        found[-1] in non_speaker_terms("outlet_word") and words[-1][:1].isupper()
-        or whole in non_speaker_terms("news_agency")
-        or any(w.isupper() and w.lower() in non_speaker_terms("news_agency") for w in words)
+    agencies = non_speaker_terms("news_agency")
+    outlet_words = non_speaker_terms("outlet_word")
+    outlet_ending = found[-1] in outlet_words or " ".join(found[-2:]) in outlet_words
+    return (
+        outlet_ending and words[-1][:1].isupper()  # "the press said" is no outlet
+        or outlet_ending and any(w in agencies for w in found)  # "Russia’s TASS news agency"
+        or whole in agencies  # "TASS", not "an NBC reporter"
         or bool(own_outlet) and whole == " ".join(re.findall(r"[\w’'-]+", own_outlet.lower()))
     )
 
@@ -232,14 +238,17 @@ class DocAnalysis:
         return start, end
 
     def is_heading(self, offset: int) -> bool:
-        """The line at ``offset`` is a heading: title-case words, or no finite verb
-        ("Kremlin Welcomes US-Russia Dialogue")."""
+        """The line at ``offset`` is a heading: title-case words, or no finite verb and no
+        sentence end ("Kremlin Welcomes US-Russia Dialogue"; not "Bush, however,
+        interjected by hitting Trump." with "interjected" tagged VBN)."""
         start = self.text.rfind("\n", 0, offset) + 1
         end = self.text.find("\n", offset)
         line = self.text[start : end if end >= 0 else len(self.text)]
         words = re.findall(r"[\w’'-]+", line)
         if len(words) > 1 and is_title(line.split()):
             return True
+        if line.rstrip()[-1:] in SENTENCE_ENDS:
+            return False
         span = self.doc.char_span(start, start + len(line), alignment_mode="contract")
         return bool(self.has_pos and span is not None and len(span) > 1) and not any(
             t.tag_ in FINITE_TAGS for t in span
@@ -248,18 +257,21 @@ class DocAnalysis:
     def places(self) -> frozenset[str]:
         """Lower-cased names this document uses as places: tagged GPE/LOC/FAC, the object
         of "in/near …", or the city of a "City, State" pair, at least as often as it tags
-        them PERSON, alone or in a longer name (one stray GPE tag does not make "Zelenskyy" a
-        place)."""
+        them PERSON alone, and never a word of a full PERSON name (the small model tags
+        "Kasich" GPE eight times in an article that names "John Kasich")."""
         if self._places is None:
             as_place: Counter[str] = Counter()
             as_person: Counter[str] = Counter()
+            in_full_name: set[str] = set()
             ents = list(self.doc.ents) if self.has_ner else []
             for index, ent in enumerate(ents):
                 before = self.doc[ent.start - 1] if ent.start > 0 else None
                 after = ents[index + 1] if index + 1 < len(ents) else None
                 name = ent.text.lower()
-                if ent.label_ in PERSON_LABELS:  # "Volodymyr Zelenskyy" counts for "Zelenskyy"
-                    as_person.update({name, *name.split()})
+                if ent.label_ in PERSON_LABELS:
+                    as_person[name] += 1
+                    if len(name.split()) > 1:
+                        in_full_name.update({name, *name.split()})
                 elif ent.label_ in PLACE_LABELS or (
                     before is not None and before.lower_ in PLACE_PREPOSITIONS
                     and ent.root.dep_ == "pobj"
@@ -268,7 +280,10 @@ class DocAnalysis:
                     and self.doc[ent.end].text == ","
                 ):
                     as_place[name] += 1
-            self._places = frozenset(n for n, count in as_place.items() if count >= as_person[n])
+            self._places = frozenset(
+                n for n, count in as_place.items()
+                if count >= as_person[n] and n not in in_full_name
+            )
         return self._places
 
     def non_speaker(self, name: str) -> bool:
