@@ -42,6 +42,7 @@ CLOSE_GAP = re.compile(r"[\s,—–-]*")
 SPEECH_ENDINGS = (",", "!", "?", "…")
 SENTENCE_OPENERS = ".!?:;…”\"»’'—–-("
 SENTENCE_ENDS = tuple(".!?…:”\"’")  # a line ending so is a sentence, not a heading
+DATE_WORDS = 3  # at most, in a date's name
 TITLE_SMALL_WORDS = frozenset("a an and the of in on at to for with by or from as".split())
 
 
@@ -91,8 +92,10 @@ def is_outlet(name: str, own_outlet: str | None = None) -> bool:
 
 
 def is_date(name: str) -> bool:
-    """A weekday, a month or a relative date is in the name ("Wednesday")."""
-    return bool(set(re.findall(r"[\w’'-]+", name.lower())) & non_speaker_terms("date_word"))
+    """A short name that ends in a weekday, a month or a relative date ("Wednesday", "last
+    Wednesday"; not "a congressional report on Wednesday")."""
+    words = re.findall(r"[\w’'-]+", name.lower())
+    return 0 < len(words) <= DATE_WORDS and words[-1] in non_speaker_terms("date_word")
 
 
 class DocAnalysis:
