@@ -173,3 +173,9 @@ def test_one_stray_place_tag_does_not_make_a_person_a_place(blank_nlp):
     ])
     places = DocAnalysis(doc, doc.text, []).places()
     assert "kyiv" in places and "zelenskyy" not in places
+
+
+def test_a_described_speaker_is_named_without_its_relative_clause(trained_nlp, attribution):
+    text = ("The attack originated with a Wall Street Journal article that referenced his "
+            "remarks about Medicare.")
+    assert speakers(trained_nlp, text, attribution)["referenced"] == "a Wall Street Journal article"

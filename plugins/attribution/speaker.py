@@ -76,7 +76,17 @@ def speaker_name(
         while in_name(last + 1):
             last += 1
         return analysis.text[doc[first].idx : doc[last].idx + len(doc[last])], None
-    return analysis.text[source[0] : source[1]], None
+    return _without_relative_clause(analysis, source, head), None
+
+
+def _without_relative_clause(analysis: DocAnalysis, source: tuple[int, int], head: Token) -> str:
+    """The source's words up to a relative clause on its head: "a Wall Street Journal
+    article", not "a Wall Street Journal article that" (the span stays as parsed)."""
+    end = source[1]
+    for child in head.children:
+        if child.dep_ == "relcl" and source[0] < child.left_edge.idx < end:
+            end = child.left_edge.idx
+    return analysis.text[source[0] : end].rstrip(" ,")
 
 
 def _subject_between(analysis: DocAnalysis, start: int, end: int) -> bool:
