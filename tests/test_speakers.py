@@ -179,3 +179,19 @@ def test_a_described_speaker_is_named_without_its_relative_clause(trained_nlp, a
     text = ("The attack originated with a Wall Street Journal article that referenced his "
             "remarks about Medicare.")
     assert speakers(trained_nlp, text, attribution)["referenced"] == "a Wall Street Journal article"
+
+
+def test_compare_credits_no_mention_the_speaker_name_leaves_out():
+    text = "The votes were dismissed by Kyiv and international observers."
+    article = compared(text, [("Kyiv", "Kyiv", "PERSON")])
+    for mention in article.kept("sentiment", "entity_mention"):
+        mention["attributes"]["mention_kind"] = "name"
+    source = (text.index("Kyiv"), text.index("."))
+    assert source_entity(article, source, "international observers") is None
+    assert source_entity(article, source, "Kyiv and international observers") == "Kyiv"
+
+
+def test_a_city_conjoined_before_a_group_is_left_out_of_the_name(trained_nlp, attribution):
+    text = "The referendum was dismissed by Kyiv and international observers as a sham."
+    names = speakers(trained_nlp, text, attribution)
+    assert names and not any(name and "Kyiv" in name for name in names.values())
