@@ -7,7 +7,9 @@ from typing import Any
 
 import pytest
 from annotator_plugins.attribution import Attribution
+from annotator_plugins.attribution.document import DocAnalysis
 from annotator_plugins.loaded_terms.target import target_entity
+from spacy.tokens import Doc
 
 from annotator import Article
 from annotator.compare.article import ComparedArticle
@@ -141,3 +143,55 @@ def test_a_pronoun_does_not_reach_past_two_sentences(trained_nlp, attribution):
     text = ("Maria Lopez arrived early. The room was cold. The chairs were empty. "
             "The lights were dim. She said the meeting would start late.")
     assert speakers(trained_nlp, text, attribution)["said"] != "Maria Lopez"
+
+
+@pytest.mark.parametrize("text", [
+    "Kyiv said on Monday that the proposal was unacceptable.",
+    "Kyiv has rejected the proposal, which it viewed as a trap.",
+    "The deal, which Kyiv viewed as economically burdensome, was shelved.",
+])
+def test_a_capital_named_for_its_government_does_not_speak(trained_nlp, attribution, text):
+    names = speakers(trained_nlp, text, attribution)
+    assert names and "Kyiv" not in names.values()
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("His comments came as Russia’s TASS news agency reported upcoming talks between U.S. "
+     "and Russian diplomats.", "TASS"),
+    ("Moscow said the talks would go on.", "Moscow"),
+])
+def test_a_learned_source_that_is_an_outlet_or_a_city_does_not_speak(trained_nlp, text, name):
+    names = speakers(trained_nlp, text, Attribution())
+    assert names and not any(found and name in found for found in names.values())
+
+
+def test_one_stray_place_tag_does_not_make_a_person_a_place(blank_nlp):
+    words = "Volodymyr Zelenskyy spoke . Zelenskyy left . Trump and Zelenskyy met in Kyiv .".split()
+    doc = Doc(blank_nlp.vocab, words=words, ents=[
+        "B-PERSON", "I-PERSON", "O", "O", "B-PERSON", "O", "O",
+        "O", "O", "B-GPE", "O", "O", "B-GPE", "O",
+    ])
+    places = DocAnalysis(doc, doc.text, []).places()
+    assert "kyiv" in places and "zelenskyy" not in places
+
+
+def test_a_described_speaker_is_named_without_its_relative_clause(trained_nlp, attribution):
+    text = ("The attack originated with a Wall Street Journal article that referenced his "
+            "remarks about Medicare.")
+    assert speakers(trained_nlp, text, attribution)["referenced"] == "a Wall Street Journal article"
+
+
+def test_compare_credits_no_mention_the_speaker_name_leaves_out():
+    text = "The votes were dismissed by Kyiv and international observers."
+    article = compared(text, [("Kyiv", "Kyiv", "PERSON")])
+    for mention in article.kept("sentiment", "entity_mention"):
+        mention["attributes"]["mention_kind"] = "name"
+    source = (text.index("Kyiv"), text.index("."))
+    assert source_entity(article, source, "international observers") is None
+    assert source_entity(article, source, "Kyiv and international observers") == "Kyiv"
+
+
+def test_a_city_conjoined_before_a_group_is_left_out_of_the_name(trained_nlp, attribution):
+    text = "The referendum was dismissed by Kyiv and international observers as a sham."
+    names = speakers(trained_nlp, text, attribution)
+    assert names and not any(name and "Kyiv" in name for name in names.values())

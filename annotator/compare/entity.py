@@ -85,15 +85,23 @@ class EntityIndex:
         return None
 
 
-def source_entity(article: ComparedArticle, source: tuple[int, int]) -> str | None:
+def source_entity(
+    article: ComparedArticle, source: tuple[int, int], speaker: str | None = None
+) -> str | None:
     """The entity cluster that names a cue's source: a PERSON mention over the source before
     an ORG one, the longest first ("US Defense Secretary Pete Hegseth": Pete Hegseth, not
-    Defense). None when no mention overlaps it."""
+    Defense). A name mention counts only if the attribution's ``speaker`` name holds it
+    (for "Kyiv and international observers" the annotator names "international
+    observers": Kyiv, a city, does not speak). None when no mention counts."""
     found = []
     for mention in article.kept("sentiment", "entity_mention"):
-        entity_type = mention["attributes"].get("entity_type")
-        cluster = text_of(mention["attributes"].get("entity"))
-        if cluster and entity_type in ("PERSON", "ORG") and overlaps(
+        attributes = mention["attributes"]
+        entity_type = attributes.get("entity_type")
+        cluster = text_of(attributes.get("entity"))
+        unnamed = speaker is not None and attributes.get("mention_kind") == "name" and (
+            article.text[mention["start"] : mention["end"]] not in speaker
+        )
+        if cluster and entity_type in ("PERSON", "ORG") and not unnamed and overlaps(
             *source, [(mention["start"], mention["end"])]
         ):
             found.append((entity_type == "PERSON", mention["end"] - mention["start"], cluster))

@@ -211,7 +211,10 @@ def speaker_of(art: ComparedArticle, cue: dict[str, Any], index: EntityIndex) ->
     source_span = span_of(attributes.get("source"))
     if source_span and is_heading_line(art.text, source_span[0]):
         return UNNAMED
-    if source_span and (cluster := source_entity(art, source_span)) and proper_name(cluster):
+    speaker = text_of(attributes.get("source_name"))
+    if source_span and (cluster := source_entity(art, source_span, speaker)) and (
+        proper_name(cluster)
+    ):
         entity = index.resolve(cluster)  # the entity cluster over the source wins
         return entity.name if entity else cluster
     name = text_of(attributes.get("source_name")) or text_of(attributes.get("source"))

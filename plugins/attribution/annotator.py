@@ -25,6 +25,7 @@ from .finder import CueFinder
 from .hedge import hedge_annotations, vague_source_annotations
 from .learned import MODELS, LearnedParts, Thresholds, hedged_sentences, merge_cues
 from .lexicon import BUILTIN_LEXICON, STANCES, load_lexicon
+from .source import drop_non_speakers
 from .speaker import SPEAKER_PRONOUNS, speaker_name
 
 if TYPE_CHECKING:
@@ -96,6 +97,7 @@ class Attribution(Annotator):
         cues = CueFinder(self.lexicon, analysis, skip).find()
         if self.learned is not None and analysis.has_parse:
             cues = merge_cues(analysis, self.lexicon, cues, self.learned.cue, self.thresholds, skip)
+        drop_non_speakers(analysis, cues)
         previous: tuple[int, int] | None = None  # the last speaker, as resolved
         for cue in cues:
             annotation = self._cue_annotation(cue, analysis, previous)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections import Counter
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,7 +18,7 @@ if TYPE_CHECKING:
 PERSON_LABELS = frozenset({"PERSON"})
 GROUP_LABELS = frozenset({"ORG", "NORP"})
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
-NON_SPEAKER_LABELS = PLACE_LABELS | {"DATE", "TIME"}
+DATE_LABELS = frozenset({"DATE", "TIME"})
 NON_SPEAKERS = Path(__file__).parent.parent / "lexicons" / "non_speakers.yaml"
 PLACE_PREPOSITIONS = frozenset("in near outside inside".split())
 FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
@@ -40,6 +41,8 @@ NEAR_GAP = re.compile(r"(?:[^\S\n]*[\w’'.-]+){0,6}[^\S\n,:—–-]*[,:—–-]
 CLOSE_GAP = re.compile(r"[\s,—–-]*")
 SPEECH_ENDINGS = (",", "!", "?", "…")
 SENTENCE_OPENERS = ".!?:;…”\"»’'—–-("
+SENTENCE_ENDS = tuple(".!?…:”\"’")  # a line ending so is a sentence, not a heading
+DATE_WORDS = 3  # at most, in a date's name
 TITLE_SMALL_WORDS = frozenset("a an and the of in on at to for with by or from as".split())
 
 
@@ -74,18 +77,25 @@ def is_outlet(name: str, own_outlet: str | None = None) -> bool:
     found = [w.lower() for w in words]
     if found and found[0] == "the":
         found = found[1:]
+    if not found:
+        return False
     whole = " ".join(found)
-    return bool(found) and (  # "the agency said" is no outlet: an outlet word is capitalised
-        found[-1] in non_speaker_terms("outlet_word") and words[-1][:1].isupper()
-        or whole in non_speaker_terms("news_agency")
-        or any(w.isupper() and w.lower() in non_speaker_terms("news_agency") for w in words)
+    agencies = non_speaker_terms("news_agency")
+    outlet_words = non_speaker_terms("outlet_word")
+    outlet_ending = found[-1] in outlet_words or " ".join(found[-2:]) in outlet_words
+    return (
+        outlet_ending and words[-1][:1].isupper()  # "the press said" is no outlet
+        or outlet_ending and any(w in agencies for w in found)  # "Russia’s TASS news agency"
+        or whole in agencies  # "TASS", not "an NBC reporter"
         or bool(own_outlet) and whole == " ".join(re.findall(r"[\w’'-]+", own_outlet.lower()))
     )
 
 
 def is_date(name: str) -> bool:
-    """A weekday, a month or a relative date is in the name ("Wednesday")."""
-    return bool(set(re.findall(r"[\w’'-]+", name.lower())) & non_speaker_terms("date_word"))
+    """A short name that ends in a weekday, a month or a relative date ("Wednesday", "last
+    Wednesday"; not "a congressional report on Wednesday")."""
+    words = re.findall(r"[\w’'-]+", name.lower())
+    return 0 < len(words) <= DATE_WORDS and words[-1] in non_speaker_terms("date_word")
 
 
 class DocAnalysis:
@@ -231,45 +241,62 @@ class DocAnalysis:
         return start, end
 
     def is_heading(self, offset: int) -> bool:
-        """The line at ``offset`` is a heading: title-case words, or no finite verb
-        ("Kremlin Welcomes US-Russia Dialogue")."""
+        """The line at ``offset`` is a heading: title-case words, or no finite verb and no
+        sentence end ("Kremlin Welcomes US-Russia Dialogue"; not "Bush, however,
+        interjected by hitting Trump." with "interjected" tagged VBN)."""
         start = self.text.rfind("\n", 0, offset) + 1
         end = self.text.find("\n", offset)
         line = self.text[start : end if end >= 0 else len(self.text)]
         words = re.findall(r"[\w’'-]+", line)
         if len(words) > 1 and is_title(line.split()):
             return True
+        if line.rstrip()[-1:] in SENTENCE_ENDS:
+            return False
         span = self.doc.char_span(start, start + len(line), alignment_mode="contract")
         return bool(self.has_pos and span is not None and len(span) > 1) and not any(
             t.tag_ in FINITE_TAGS for t in span
         )
 
     def places(self) -> frozenset[str]:
-        """Lower-cased names this document uses as places: tagged GPE/LOC/FAC anywhere,
-        the object of "in/near …", or the city of a "City, State" pair."""
+        """Lower-cased names this document uses as places: tagged GPE/LOC/FAC, the object
+        of "in/near …", or the city of a "City, State" pair, at least as often as it tags
+        them PERSON alone, and never a word of a full PERSON name (the small model tags
+        "Kasich" GPE eight times in an article that names "John Kasich")."""
         if self._places is None:
-            found = set()
+            as_place: Counter[str] = Counter()
+            as_person: Counter[str] = Counter()
+            in_full_name: set[str] = set()
             ents = list(self.doc.ents) if self.has_ner else []
             for index, ent in enumerate(ents):
                 before = self.doc[ent.start - 1] if ent.start > 0 else None
                 after = ents[index + 1] if index + 1 < len(ents) else None
-                if ent.label_ in PLACE_LABELS or (
+                name = ent.text.lower()
+                if ent.label_ in PERSON_LABELS:
+                    as_person[name] += 1
+                    if len(name.split()) > 1:
+                        in_full_name.update({name, *name.split()})
+                elif ent.label_ in PLACE_LABELS or (
                     before is not None and before.lower_ in PLACE_PREPOSITIONS
-                    and ent.root.dep_ == "pobj" and ent.label_ != "PERSON"
-                ) or (
+                    and ent.root.dep_ == "pobj"
+                ) or (  # not "… Vladimir Putin, U.S. representatives …": no PERSON
                     after is not None and after.label_ == "GPE" and after.start == ent.end + 1
                     and self.doc[ent.end].text == ","
                 ):
-                    found.add(ent.text.lower())
-            self._places = frozenset(found)
+                    as_place[name] += 1
+            self._places = frozenset(
+                n for n, count in as_place.items()
+                if count >= as_person[n] and n not in in_full_name
+            )
         return self._places
 
     def non_speaker(self, name: str) -> bool:
-        """The name is a place, an outlet or a date, whatever the NER tagged it."""
+        """The name is a place (one this document uses as a place, or a capital named for
+        its government: "Kyiv said"), an outlet or a date, whatever the NER tagged it."""
         lowered = name.lower()
-        if lowered.startswith("the "):
-            lowered = lowered[4:]
-        return lowered in self.places() or is_outlet(name, self.outlet) or is_date(name)
+        bare = lowered[4:] if lowered.startswith("the ") else lowered
+        return bare in self.places() or bool({lowered, bare} & non_speaker_terms("seat_city")) or (
+            is_outlet(name, self.outlet) or is_date(name)
+        )
 
     def mentions(self) -> list[tuple[int, Span, bool]]:
         """PERSON/ORG/NORP entities that may speak, in order: (start char, span, is a subject)."""

@@ -4,6 +4,7 @@ Heuristics, not coreference."""
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from .document import GROUP_LABELS, PERSON_LABELS, is_outlet
@@ -13,6 +14,8 @@ if TYPE_CHECKING:
 
     from .document import DocAnalysis
 
+# a name and a coordinator opening a source: "Kyiv and international observers"
+LEADING_CONJUNCT = re.compile(r"(?P<name>(?:[A-Z][\w’'.-]*\s*){1,3}?)\s*(?:,|and|or|&)\s+")
 SPEAKER_PRONOUNS = frozenset("he she they it who him her them".split())
 PRONOUN_WINDOW = 600
 SENTENCE_WINDOW = 2  # a pronoun's antecedent is in its sentence or the two before
@@ -76,7 +79,24 @@ def speaker_name(
         while in_name(last + 1):
             last += 1
         return analysis.text[doc[first].idx : doc[last].idx + len(doc[last])], None
-    return analysis.text[source[0] : source[1]], None
+    return _without_relative_clause(analysis, source, head), None
+
+
+def _without_relative_clause(analysis: DocAnalysis, source: tuple[int, int], head: Token) -> str:
+    """The source's words up to a relative clause on its head ("a Wall Street Journal
+    article", not "… article that"), without a place, outlet or date conjoined before them
+    ("international observers", not "Kyiv and international observers"). The span stays
+    as parsed."""
+    start, end = source
+    for child in head.children:
+        if child.dep_ == "relcl" and start < child.left_edge.idx < end:
+            end = child.left_edge.idx
+    name = analysis.text[start:end].rstrip(" ,")
+    while (leading := LEADING_CONJUNCT.match(name)) and (
+        analysis.non_speaker(leading["name"].rstrip())
+    ):
+        name = name[leading.end() :]
+    return name
 
 
 def _subject_between(analysis: DocAnalysis, start: int, end: int) -> bool:
