@@ -536,6 +536,18 @@ def test_belief_verbs_and_settings_report_no_words(trained_nlp, attribution):
     assert cues(annotate(trained_nlp, "“Flour is cheap,” the baker thinks.", attribution)) == {}
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("Aides said the senator believes the bill will pass.", ["said"]),
+    ("The senator believes the bill will pass.", ["believes"]),
+    ("Aides said the senator hopes to pass the bill.", ["said"]),
+    ("The senator hopes to pass the bill.", ["hopes"]),
+    ("Aides said a new poll shows the bill will pass.", ["said"]),
+])
+def test_a_belief_inside_reported_speech_is_what_was_said(trained_nlp, attribution, text,
+                                                           expected):
+    assert labelled(annotate(trained_nlp, text, attribution), "cue") == expected
+
+
 class VetoingTagger:
     """A cue tagger that gives every token P(CUE) = 0: it vetoes every rule cue it judges."""
 

@@ -35,6 +35,8 @@ NEGATIONS = frozenset({"not", "n't", "never", "n’t"})
 CLAUSE_DEPS = frozenset({"ccomp", "xcomp", "parataxis"})
 OBJECT_DEPS = frozenset({"dobj", "dative", "attr", "oprd", "prep", "agent", "acomp", "npadvmod"})
 PRONOUNS = frozenset("he she they it we i you who which that him her them".split())
+# inside another cue's reported clause these are part of what was said, not a new attribution
+NESTED_CATEGORIES = WORDLESS_CATEGORIES | {"evidential", "nominal"}
 
 
 class CueFinder:
@@ -69,7 +71,7 @@ class CueFinder:
             cue_tokens = self.analysis.doc.char_span(cue.start, cue.end, alignment_mode="expand")
             taken.update(range(token.i, cue_tokens.end if cue_tokens is not None else token.i + 1))
             cues.append(cue)
-        cues = self._merge_statement_phrases(cues)
+        cues = self._merge_statement_phrases(self._without_reported_states(cues))
         for index, cue in enumerate(cues):
             following = cues[index + 1].start if index + 1 < len(cues) else None
             decide_stance(self.lexicon, self.analysis, cue, following)
@@ -319,6 +321,19 @@ class CueFinder:
                     continue
             merged.append(cue)
         return merged
+
+    @staticmethod
+    def _without_reported_states(cues: list[Cue]) -> list[Cue]:
+        """Drop a belief, intent, evidence or speech-act noun cue inside the reported clause
+        of a speech cue: in 'he said he believes X' the attribution is the saying."""
+        spans = [c.content for c in cues if c.content and c.entry.category not in (
+            NESTED_CATEGORIES
+        )]
+        return [
+            cue for cue in cues
+            if cue.entry.category not in NESTED_CATEGORIES
+            or not any(start <= cue.start and cue.end <= end for start, end in spans)
+        ]
 
     def _governed_by_cue(self, phrase: Cue, cues: list[Cue]) -> bool:
         span = self.analysis.doc.char_span(phrase.start, phrase.end, alignment_mode="expand")
