@@ -537,6 +537,20 @@ def test_belief_verbs_and_settings_report_no_words(trained_nlp, attribution):
 
 
 @pytest.mark.parametrize("text, expected", [
+    ("The senator thinks the bill will pass.", ["thinks"]),
+    ("They think the bill will pass.", ["think"]),
+    ("Voters who want to cut taxes are angry.", ["want"]),
+    ("I think the soup is cold.", []),
+    ("I think that the soup is cold.", []),
+    ("You know the soup is cold.", []),
+    ("They want soup.", []),
+])
+def test_a_belief_is_a_cue_when_a_third_person_holds_it(trained_nlp, attribution, text,
+                                                        expected):
+    assert labelled(annotate(trained_nlp, text, attribution), "cue") == expected
+
+
+@pytest.mark.parametrize("text, expected", [
     ("Aides said the senator believes the bill will pass.", ["said"]),
     ("The senator believes the bill will pass.", ["believes"]),
     ("Aides said the senator hopes to pass the bill.", ["said"]),

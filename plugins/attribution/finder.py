@@ -35,6 +35,9 @@ NEGATIONS = frozenset({"not", "n't", "never", "n’t"})
 CLAUSE_DEPS = frozenset({"ccomp", "xcomp", "parataxis"})
 OBJECT_DEPS = frozenset({"dobj", "dative", "attr", "oprd", "prep", "agent", "acomp", "npadvmod"})
 PRONOUNS = frozenset("he she they it we i you who which that him her them".split())
+THIRD_PERSON_SUBJECTS = frozenset(
+    "he she they who both few many most some others all none each neither".split()
+)
 # inside another cue's reported clause these are part of what was said, not a new attribution
 NESTED_CATEGORIES = WORDLESS_CATEGORIES | {"evidential", "nominal"}
 
@@ -212,6 +215,8 @@ class CueFinder:
             return self._particle_after(token, entry) is not None
         if entry.requires is None:
             return True
+        if entry.requires == "person_subject" and analysis.has_parse:
+            return self._held_by_someone(token)
         end = token.idx + len(token)
         if analysis.quote_before(token.idx, None) or analysis.quote_near(end):
             return True
@@ -228,6 +233,19 @@ class CueFinder:
         if deps & CLAUSE_DEPS or token.dep_ == "parataxis":
             return True
         return entry.requires == "complement" and bool(deps & OBJECT_DEPS)
+
+    @staticmethod
+    def _held_by_someone(token: Token) -> bool:
+        """'Democrats think ...', 'Clinton knows the risks', 'they believe it will pass',
+        'voters who want to ...': a name or noun subject with a clause or object, or a
+        third-person pronoun with a clause; the writer's 'I think' is no attribution."""
+        deps = {c.dep_ for c in token.children}
+        subject = next((c for c in token.children if c.dep_ == "nsubj"), None)
+        if subject is None:
+            return False
+        if subject.pos_ in ("PROPN", "NOUN"):
+            return bool(deps & (CLAUSE_DEPS | OBJECT_DEPS))
+        return subject.lower_ in THIRD_PERSON_SUBJECTS and bool(deps & {"ccomp", "xcomp"})
 
     @staticmethod
     def _particle_after(token: Token, entry: CueEntry) -> Token | None:
