@@ -184,6 +184,17 @@ def test_speaker_label_colon_is_a_cue(blank_nlp, attribution):
     assert found[":"]["content"]["text"] == "The deal is done and dusted."
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("Q: Will you run again?\nA: No, I am done with politics for good.", []),
+    ("The senator defended the vote in a long interview, telling Fox News: “It was the "
+     "right thing.”", ["defended", "telling"]),
+    ("Peskov: The talks went well and will go on.", [":"]),
+])
+def test_a_colon_names_a_speaker_not_a_transcript_turn_or_a_listener(trained_nlp, attribution,
+                                                                    text, expected):
+    assert labelled(annotate(trained_nlp, text, attribution), "cue") == expected
+
+
 # ---- stance
 
 

@@ -35,6 +35,7 @@ NEGATIONS = frozenset({"not", "n't", "never", "n’t"})
 CLAUSE_DEPS = frozenset({"ccomp", "xcomp", "parataxis"})
 OBJECT_DEPS = frozenset({"dobj", "dative", "attr", "oprd", "prep", "agent", "acomp", "npadvmod"})
 PRONOUNS = frozenset("he she they it we i you who which that him her them".split())
+DASHES = frozenset({"-", "–", "—", "|"})
 THIRD_PERSON_SUBJECTS = frozenset(
     "he she they who both few many most some others all none each neither".split()
 )
@@ -70,6 +71,8 @@ class CueFinder:
             if cue is None:
                 continue
             if self.skip_in_quotes and self.analysis.in_quote(cue.start):
+                continue
+            if cue.entry.role == "speaker_label" and self._verb_cue_object(cue, cues):
                 continue
             cue_tokens = self.analysis.doc.char_span(cue.start, cue.end, alignment_mode="expand")
             taken.update(range(token.i, cue_tokens.end if cue_tokens is not None else token.i + 1))
@@ -233,6 +236,19 @@ class CueFinder:
         if deps & CLAUSE_DEPS or token.dep_ == "parataxis":
             return True
         return entry.requires == "complement" and bool(deps & OBJECT_DEPS)
+
+    @staticmethod
+    def _verb_cue_object(label: Cue, cues: list[Cue]) -> bool:
+        """'Cruz told Breitbart London: “...”': a label that the verb cue before it governs
+        is that cue's listener, not a speaker; the verb already introduces the words."""
+        verb = cues[-1].head if cues else None
+        listener = label.source_head
+        if verb is None or listener is None or verb.i > listener.i:
+            return False
+        between = listener.doc[verb.i + 1 : listener.i]
+        return listener.dep_ in ("dobj", "dative", "pobj") and verb in listener.ancestors and (
+            not any(t.text in DASHES for t in between)  # "... poll overhype - HuffPollster:"
+        )
 
     @staticmethod
     def _held_by_someone(token: Token) -> bool:
