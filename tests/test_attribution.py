@@ -184,6 +184,17 @@ def test_speaker_label_colon_is_a_cue(blank_nlp, attribution):
     assert found[":"]["content"]["text"] == "The deal is done and dusted."
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("Q: Will you run again?\nA: No, I am done with politics for good.", []),
+    ("The senator defended the vote in a long interview, telling Fox News: “It was the "
+     "right thing.”", ["defended", "telling"]),
+    ("Peskov: The talks went well and will go on.", [":"]),
+])
+def test_a_colon_names_a_speaker_not_a_transcript_turn_or_a_listener(trained_nlp, attribution,
+                                                                    text, expected):
+    assert labelled(annotate(trained_nlp, text, attribution), "cue") == expected
+
+
 # ---- stance
 
 
@@ -534,6 +545,32 @@ def test_belief_verbs_and_settings_report_no_words(trained_nlp, attribution):
         ("explained", "The baker", None, False),  # where she spoke is not what she said
         ("said", "The baker", "“Flour is cheap,”", False)]
     assert cues(annotate(trained_nlp, "“Flour is cheap,” the baker thinks.", attribution)) == {}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("The senator thinks the bill will pass.", ["thinks"]),
+    ("They think the bill will pass.", ["think"]),
+    ("Voters who want to cut taxes are angry.", ["want"]),
+    ("I think the soup is cold.", []),
+    ("I think that the soup is cold.", []),
+    ("You know the soup is cold.", []),
+    ("They want soup.", []),
+])
+def test_a_belief_is_a_cue_when_a_third_person_holds_it(trained_nlp, attribution, text,
+                                                        expected):
+    assert labelled(annotate(trained_nlp, text, attribution), "cue") == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Aides said the senator believes the bill will pass.", ["said"]),
+    ("The senator believes the bill will pass.", ["believes"]),
+    ("Aides said the senator hopes to pass the bill.", ["said"]),
+    ("The senator hopes to pass the bill.", ["hopes"]),
+    ("Aides said a new poll shows the bill will pass.", ["said"]),
+])
+def test_a_belief_inside_reported_speech_is_what_was_said(trained_nlp, attribution, text,
+                                                           expected):
+    assert labelled(annotate(trained_nlp, text, attribution), "cue") == expected
 
 
 class VetoingTagger:

@@ -54,7 +54,7 @@ class Attribution(Annotator):
         "skip_cues_in_quotes": True,
         "learned": True,
         "model": None,
-        "cue_threshold": 0.8,
+        "cue_threshold": 0.6,
         "keep_threshold": 0.55,
         "source_threshold": 0.3,
         "hedge_threshold": 0.6,

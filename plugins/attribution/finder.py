@@ -35,6 +35,12 @@ NEGATIONS = frozenset({"not", "n't", "never", "n’t"})
 CLAUSE_DEPS = frozenset({"ccomp", "xcomp", "parataxis"})
 OBJECT_DEPS = frozenset({"dobj", "dative", "attr", "oprd", "prep", "agent", "acomp", "npadvmod"})
 PRONOUNS = frozenset("he she they it we i you who which that him her them".split())
+DASHES = frozenset({"-", "–", "—", "|"})
+THIRD_PERSON_SUBJECTS = frozenset(
+    "he she they who both few many most some others all none each neither".split()
+)
+# inside another cue's reported clause these are part of what was said, not a new attribution
+NESTED_CATEGORIES = WORDLESS_CATEGORIES | {"evidential", "nominal"}
 
 
 class CueFinder:
@@ -66,10 +72,12 @@ class CueFinder:
                 continue
             if self.skip_in_quotes and self.analysis.in_quote(cue.start):
                 continue
+            if cue.entry.role == "speaker_label" and self._verb_cue_object(cue, cues):
+                continue
             cue_tokens = self.analysis.doc.char_span(cue.start, cue.end, alignment_mode="expand")
             taken.update(range(token.i, cue_tokens.end if cue_tokens is not None else token.i + 1))
             cues.append(cue)
-        cues = self._merge_statement_phrases(cues)
+        cues = self._merge_statement_phrases(self._without_reported_states(cues))
         for index, cue in enumerate(cues):
             following = cues[index + 1].start if index + 1 < len(cues) else None
             decide_stance(self.lexicon, self.analysis, cue, following)
@@ -210,6 +218,8 @@ class CueFinder:
             return self._particle_after(token, entry) is not None
         if entry.requires is None:
             return True
+        if entry.requires == "person_subject" and analysis.has_parse:
+            return self._held_by_someone(token)
         end = token.idx + len(token)
         if analysis.quote_before(token.idx, None) or analysis.quote_near(end):
             return True
@@ -226,6 +236,32 @@ class CueFinder:
         if deps & CLAUSE_DEPS or token.dep_ == "parataxis":
             return True
         return entry.requires == "complement" and bool(deps & OBJECT_DEPS)
+
+    @staticmethod
+    def _verb_cue_object(label: Cue, cues: list[Cue]) -> bool:
+        """'Cruz told Breitbart London: “...”': a label that the verb cue before it governs
+        is that cue's listener, not a speaker; the verb already introduces the words."""
+        verb = cues[-1].head if cues else None
+        listener = label.source_head
+        if verb is None or listener is None or verb.i > listener.i:
+            return False
+        between = listener.doc[verb.i + 1 : listener.i]
+        return listener.dep_ in ("dobj", "dative", "pobj") and verb in listener.ancestors and (
+            not any(t.text in DASHES for t in between)  # "... poll overhype - HuffPollster:"
+        )
+
+    @staticmethod
+    def _held_by_someone(token: Token) -> bool:
+        """'Democrats think ...', 'Clinton knows the risks', 'they believe it will pass',
+        'voters who want to ...': a name or noun subject with a clause or object, or a
+        third-person pronoun with a clause; the writer's 'I think' is no attribution."""
+        deps = {c.dep_ for c in token.children}
+        subject = next((c for c in token.children if c.dep_ == "nsubj"), None)
+        if subject is None:
+            return False
+        if subject.pos_ in ("PROPN", "NOUN"):
+            return bool(deps & (CLAUSE_DEPS | OBJECT_DEPS))
+        return subject.lower_ in THIRD_PERSON_SUBJECTS and bool(deps & {"ccomp", "xcomp"})
 
     @staticmethod
     def _particle_after(token: Token, entry: CueEntry) -> Token | None:
@@ -319,6 +355,19 @@ class CueFinder:
                     continue
             merged.append(cue)
         return merged
+
+    @staticmethod
+    def _without_reported_states(cues: list[Cue]) -> list[Cue]:
+        """Drop a belief, intent, evidence or speech-act noun cue inside the reported clause
+        of a speech cue: in 'he said he believes X' the attribution is the saying."""
+        spans = [c.content for c in cues if c.content and c.entry.category not in (
+            NESTED_CATEGORIES
+        )]
+        return [
+            cue for cue in cues
+            if cue.entry.category not in NESTED_CATEGORIES
+            or not any(start <= cue.start and cue.end <= end for start, end in spans)
+        ]
 
     def _governed_by_cue(self, phrase: Cue, cues: list[Cue]) -> bool:
         span = self.analysis.doc.char_span(phrase.start, phrase.end, alignment_mode="expand")

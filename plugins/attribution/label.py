@@ -32,8 +32,8 @@ CLOSING_MARKS = "”\"»’'"
 
 
 def speaker_label_cue(analysis: DocAnalysis, colon: Token, entry: CueEntry) -> Cue | None:
-    """'Trump: My plans aren't set in stone' or 'Q: ...': a short capitalised name
-    opening a line, then a colon and the words."""
+    """'Trump: My plans aren't set in stone': a short capitalised name opening a line,
+    then a colon and the words; a transcript's 'Q:' or 'A:' names no one."""
     text = analysis.text
     line_start = text.rfind("\n", 0, colon.idx) + 1
     line_end = text.find("\n", colon.idx)
@@ -51,7 +51,7 @@ def speaker_label_cue(analysis: DocAnalysis, colon: Token, entry: CueEntry) -> C
     ):
         return None
     words = [t for t in label if not t.is_punct]
-    if not words or words[0].lower_ in LABEL_WORDS or not all(
+    if not words or words[0].lower_ in LABEL_WORDS or len(words[0]) == 1 or not all(
         t.text[:1].isupper() and (not analysis.has_pos or t.pos_ in ("PROPN", "NOUN", "X"))
         for t in words
     ):

@@ -17,7 +17,7 @@ from annotator import ConfigError, PrescannedPattern, read_data_file
 BUILTIN_LEXICON = Path(__file__).parent.parent / "lexicons" / "attribution.yaml"
 LEXICON_KIND = "cue-lexicon"
 STANCES = ("neutral", "endorsing", "distancing", "discrediting")
-REQUIREMENTS = ("clause", "complement", "named_subject")
+REQUIREMENTS = ("clause", "complement", "named_subject", "person_subject")
 PHRASE_ROLES = ("object", "setting", "speaker_label", "trailing_label")
 HEDGE_REQUIREMENTS = ("plural_subject", "no_subject")
 
