@@ -1,9 +1,9 @@
 """What keeps one plugin from stopping a run or changing another plugin's output.
 
 Whatever a plugin raises, ``SystemExit`` and ``KeyboardInterrupt`` included, is that
-plugin's failure, and so is a call to ``os._exit``; only the user's own Ctrl-C (a SIGINT received while plugin code
-ran) stops the run. Each annotator gets its own copy of the Doc and of the
-article's metadata, so what it changes there no other annotator sees.
+plugin's failure, and so is a call to ``os._exit``; only the user's own Ctrl-C (a SIGINT
+received while plugin code ran) stops the run. Each annotator gets its own copy of the
+Doc and of the article's metadata, so what it changes there no other annotator sees.
 """
 
 from __future__ import annotations

@@ -211,7 +211,8 @@ def test_a_plugin_mutating_the_doc_and_meta_leaves_the_builtins_output_byte_iden
 @pytest.mark.slow
 def test_a_plugin_killing_a_dask_worker_costs_only_its_article(tmp_path):
     pytest.importorskip("distributed")
-    killer = plugin(tmp_path, "        if article.id == 'b':\n            os.kill(os.getpid(), signal.SIGKILL)", "killer")
+    kill = "os.kill(os.getpid(), signal.SIGKILL)"
+    killer = plugin(tmp_path, f"        if article.id == 'b':\n            {kill}", "killer")
     out = tmp_path / "out"
     started = time.monotonic()
     result = invoke(corpus(tmp_path, ROWS), "-o", out, "--plugin", killer, "--workers", "2",
