@@ -120,16 +120,18 @@ def test_speaker_name_score_counts_a_name_right_only_with_the_head_word():
     assert (row.score.precision, row.score.recall) == (0.5, 0.5)
 
 
-@pytest.mark.parametrize("text", [
-    "Fox News reported that the mayor had resigned.",
-    "TASS reported that the talks had ended.",
-    "The Shelton Weekly reported that the school would close.",
+@pytest.mark.parametrize(("text", "word"), [
+    ("Fox News reported that the mayor had resigned.", "Fox"),
+    ("TASS reported that the talks had ended.", "TASS"),
+    ("The Shelton Weekly reported that the school would close.", "Weekly"),
+    ("Kyiv said on Monday that the proposal was unacceptable.", "Kyiv"),
+    ("Kyiv has rejected the proposal, which it viewed as a trap.", "Kyiv"),
+    ("The deal, which Kyiv viewed as economically burdensome, was shelved.", "Kyiv"),
 ])
-def test_outlets_named_by_outlet_word_or_agency_are_not_speakers(trained_nlp, attribution, text):
+def test_outlets_and_capitals_named_for_their_government_do_not_speak(
+        trained_nlp, attribution, text, word):
     names = speakers(trained_nlp, text, attribution)
-    assert names and all(
-        name is None or not {"Fox", "TASS", "Weekly"} & set(name.split()) for name in names.values()
-    )
+    assert names and all(name is None or word not in name.split() for name in names.values())
 
 
 def test_a_description_of_another_nationality_does_not_resolve(trained_nlp, attribution):
@@ -143,16 +145,6 @@ def test_a_pronoun_does_not_reach_past_two_sentences(trained_nlp, attribution):
     text = ("Maria Lopez arrived early. The room was cold. The chairs were empty. "
             "The lights were dim. She said the meeting would start late.")
     assert speakers(trained_nlp, text, attribution)["said"] != "Maria Lopez"
-
-
-@pytest.mark.parametrize("text", [
-    "Kyiv said on Monday that the proposal was unacceptable.",
-    "Kyiv has rejected the proposal, which it viewed as a trap.",
-    "The deal, which Kyiv viewed as economically burdensome, was shelved.",
-])
-def test_a_capital_named_for_its_government_does_not_speak(trained_nlp, attribution, text):
-    names = speakers(trained_nlp, text, attribution)
-    assert names and "Kyiv" not in names.values()
 
 
 @pytest.mark.parametrize(("text", "name"), [

@@ -217,7 +217,7 @@ def speaker_of(art: ComparedArticle, cue: dict[str, Any], index: EntityIndex) ->
     ):
         entity = index.resolve(cluster)  # the entity cluster over the source wins
         return entity.name if entity else cluster
-    name = text_of(attributes.get("source_name")) or text_of(attributes.get("source"))
+    name = speaker or text_of(attributes.get("source"))
     if not name or name.lower() in PRONOUNS:
         return UNNAMED
     entity = index.resolve(name)

@@ -139,9 +139,11 @@ def resolve_pronoun(analysis: DocAnalysis, before: int, pronoun: str) -> tuple[i
     token = analysis.doc.char_span(before, before + 1, alignment_mode="expand")
     if token is None or not analysis.has_parse:
         return None
-    sentences = list(analysis.doc.sents)
-    here = next(i for i, s in enumerate(sentences) if s.start <= token.start < s.end)
-    earliest = sentences[max(0, here - SENTENCE_WINDOW)].start_char
+    sentence = token[0].sent
+    for _ in range(SENTENCE_WINDOW):
+        if sentence.start > 0:
+            sentence = analysis.doc[sentence.start - 1].sent
+    earliest = sentence.start_char
     for start, mention, is_subject in reversed(analysis.mentions()):
         if earliest <= start < before and is_subject and mention.label_ in labels and not (
             analysis.in_quote(start)  # names quoted are not speakers
