@@ -189,9 +189,33 @@ def test_speaker_label_colon_is_a_cue(blank_nlp, attribution):
     ("The senator defended the vote in a long interview, telling Fox News: “It was the "
      "right thing.”", ["defended", "telling"]),
     ("Peskov: The talks went well and will go on.", [":"]),
+    ("Breaking: Federal Judge Just Gave Hillary Some Of The Worst News Of Her Life.\n\n"
+     "The judge ruled on Friday that the case can go on.", []),
+    ("Delegate Update: The latest count in the Democratic race is close.", []),
+    ("Iowa: Tim Albrecht, Brad Anderson, Rob Barron and Jim Carley.\n\n"
+     "New Hampshire: Charlie Arlinghaus, Arnie Arnesen.", []),
+    ("AP: Trump chair routed Ukrainian money to DC lobbyists.\n\nThe money went to two "
+     "firms.", [":"]),
 ])
-def test_a_colon_names_a_speaker_not_a_transcript_turn_or_a_listener(trained_nlp, attribution,
-                                                                    text, expected):
+def test_a_colon_names_a_speaker_not_a_transcript_turn_a_kicker_a_place_or_a_listener(
+    trained_nlp, attribution, text, expected
+):
+    assert labelled(annotate(trained_nlp, text, attribution), "cue") == expected
+
+
+def test_a_kicker_before_a_dash_is_not_the_labels_speaker(trained_nlp, attribution):
+    text = ("EXCLUSIVE – Roger Stone: Don’t Trust the Voting Machines.\n\n"
+            "There is serious concern about the machines.")
+    assert cues(annotate(trained_nlp, text, attribution))[":"]["source_name"] == "Roger Stone"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Lerer reported from Los Angeles.", []),
+    ("The vote is on Friday. (Reporting by Amanda Becker; Writing by Eric Beech; Editing by "
+     "Tom Brown)", []),
+    ("The Times reported from Kabul that the talks had failed.", ["reported"]),
+])
+def test_a_bylines_reported_from_and_a_credit_line_are_no_cues(trained_nlp, attribution, text, expected):
     assert labelled(annotate(trained_nlp, text, attribution), "cue") == expected
 
 

@@ -127,3 +127,51 @@ def test_a_user_model_folder_without_any_part_is_refused(tmp_path):
 def test_token_runs_are_maximal_runs_of_true_flags():
     assert token_runs([True, True, False, True, False, False, True]) == [(0, 2), (3, 4), (6, 7)]
     assert token_runs([]) == []
+
+
+class FixedTagger:
+    """A stand-in cue tagger that tags the given words CUE with probability 0.9."""
+
+    cue_column, source_column = 0, 1
+
+    def __init__(self, words: set[str]) -> None:
+        self.words = words
+
+    def probabilities(self, docs):
+        import numpy
+
+        return [numpy.array([[0.9 if t.text in self.words else 0.0, 0.0, 0.1] for t in doc])
+                for doc in docs]
+
+    def runs(self, doc, probabilities, threshold):
+        from annotator_plugins.attribution.learned import CUE, SOURCE, tag_runs
+
+        return {CUE: tag_runs(doc, probabilities, 0, threshold),
+                SOURCE: tag_runs(doc, probabilities, 1, threshold)}
+
+
+@pytest.mark.parametrize("text, tagged, expected", [
+    # a word of the run, not only its head, may make it a cue: "is critical of", "made clear"
+    ("Republicans made clear that they would like to see him come around.", {"made", "clear"},
+     ["made clear"]),
+    ("Sanders has been critical of the trade deal that Obama signed.", {"been", "critical"},
+     ["been critical"]),
+    ("Sanders has been in Iowa since the trade deal was signed.", {"been"}, []),
+    # a run without a reporting or evaluative word is an act
+    ("The House passed the bill on Tuesday after a long debate.", {"passed"}, []),
+    ("Clinton celebrated in Florida with supporters on Tuesday night.", {"celebrated"}, []),
+])
+def test_a_tagged_run_is_a_cue_only_with_a_reporting_or_evaluative_word(
+    trained_nlp, text, tagged, expected
+):
+    from annotator_plugins.attribution.annotator import Attribution as Annotator
+    from annotator_plugins.attribution.document import DocAnalysis
+    from annotator_plugins.attribution.learned import merge_cues
+
+    from annotator import find_quotes
+
+    annotator = Annotator()
+    analysis = DocAnalysis(trained_nlp(text), text, find_quotes(text))
+    cues = merge_cues(analysis, annotator.lexicon, [], FixedTagger(tagged), annotator.thresholds,
+                      skip_in_quotes=True)
+    assert [text[c.start : c.end] for c in cues] == expected

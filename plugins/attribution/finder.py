@@ -203,8 +203,15 @@ class CueFinder:
 
     @staticmethod
     def _naming_participle(token: Token, entry: CueEntry) -> bool:
-        """'a group called X', 'called off': naming or phrasal uses that report no speech."""
+        """'a group called X', 'called off': naming or phrasal uses that report no speech;
+        '(Reporting by Amanda Becker; Writing by ...)': a credit line."""
         if any(c.dep_ == "prt" and c.lower_ in ("off", "up", "in") for c in token.children):
+            return True
+        doc = token.doc
+        if token.tag_ == "VBG" and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "by" and (
+            token.i == 0 or doc[token.i - 1].text in ("(", ";") or doc[token.i - 1].is_space
+            or doc[token.i - 1].lower_ == "additional"
+        ):
             return True
         return entry.category == "labeling" and token.dep_ in ("acl", "amod") and (
             token.tag_ == "VBN"
@@ -235,7 +242,9 @@ class CueFinder:
             )
         if deps & CLAUSE_DEPS or token.dep_ == "parataxis":
             return True
-        return entry.requires == "complement" and bool(deps & OBJECT_DEPS)
+        # "Wolf reported from Washington.": a byline's "from" names where, not what
+        objects = {c.dep_ for c in token.children if not (c.dep_ == "prep" and c.lower_ == "from")}
+        return entry.requires == "complement" and bool(objects & OBJECT_DEPS)
 
     @staticmethod
     def _verb_cue_object(label: Cue, cues: list[Cue]) -> bool:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from .content import quote_type
 from .cue import Cue
+from .document import is_outlet
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -20,8 +21,9 @@ if TYPE_CHECKING:
 LABEL_WORDS = frozenset(
     """note update updated editor photo photos related read source sources video watch see
     also correction disclosure by share subscribe advertisement image credit caption listen
-    tags posted filed warning topics""".split()
-)
+    tags posted filed warning topics breaking exclusive developing live byline name age look
+    boom busted bombshell""".split()
+)  # a label that opens or ends with one of these is layout or a headline kicker, no name
 NAME_PARTICLES = "de|van|von|da|del|der|al|bin|la|le|du"
 # after the dash: a capitalised name of up to five words, then an optional ", role"
 TRAILING_NAME = re.compile(
@@ -33,7 +35,8 @@ CLOSING_MARKS = "”\"»’'"
 
 def speaker_label_cue(analysis: DocAnalysis, colon: Token, entry: CueEntry) -> Cue | None:
     """'Trump: My plans aren't set in stone': a short capitalised name opening a line,
-    then a colon and the words; a transcript's 'Q:' or 'A:' names no one."""
+    then a colon and the words; a transcript's 'Q:' or 'A:', a kicker ('Breaking:') or a
+    place ('Iowa:') names no one (an outlet does: 'AP: ...')."""
     text = analysis.text
     line_start = text.rfind("\n", 0, colon.idx) + 1
     line_end = text.find("\n", colon.idx)
@@ -51,11 +54,20 @@ def speaker_label_cue(analysis: DocAnalysis, colon: Token, entry: CueEntry) -> C
     ):
         return None
     words = [t for t in label if not t.is_punct]
-    if not words or words[0].lower_ in LABEL_WORDS or len(words[0]) == 1 or not all(
-        t.text[:1].isupper() and (not analysis.has_pos or t.pos_ in ("PROPN", "NOUN", "X"))
-        for t in words
+    dashes = [i for i, t in enumerate(label) if t.text in ("-", "—", "–")]
+    if words and words[0].lower_ in LABEL_WORDS and dashes:  # "EXCLUSIVE – Roger Stone:"
+        words = [t for t in label[dashes[-1] + 1 :] if not t.is_punct]
+    kicker_end = words and words[-1].lower_ in LABEL_WORDS and words[-1].ent_type_ != "ORG"
+    if not words or words[0].lower_ in LABEL_WORDS or kicker_end or len(words[0]) == 1 or (
+        not all(
+            t.text[:1].isupper() and (not analysis.has_pos or t.pos_ in ("PROPN", "NOUN", "X"))
+            for t in words
+        )
     ):
         return None
+    name = text[words[0].idx : words[-1].idx + len(words[-1])]
+    if analysis.non_speaker(name) and not is_outlet(name, analysis.outlet):
+        return None  # "Iowa: Tim Albrecht, Brad Anderson, ...": a place or a date heads a list
     cue = Cue(colon.idx, colon.idx + 1, entry, None)
     cue.source = (words[0].idx, words[-1].idx + len(words[-1]))
     content_start = line_end - len(text[colon.idx + 1 : line_end].lstrip())

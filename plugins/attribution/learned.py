@@ -342,12 +342,21 @@ def root_token(span: Span) -> Token:
     return (verbs or roots or list(span))[0]
 
 
+def reporting_token(lexicon: Lexicon, span: Span) -> Token | None:
+    """The reporting or evaluative word of a tagged run: its head where the lexicon allows
+    it, else its first word that is one ("is critical of", "made clear"); None if none is."""
+    return next(
+        (t for t in (root_token(span), *span) if lexicon.reporting_word(t.lemma_.lower(), t.pos_)),
+        None,
+    )
+
+
 def learned_cue(
-    analysis: DocAnalysis, lexicon: Lexicon, run: TaggedSpan
+    analysis: DocAnalysis, lexicon: Lexicon, run: TaggedSpan, word: Token
 ) -> Cue:
-    """A cue from a tagged run: its lexicon entry where its head word has one (else a
-    neutral entry named after the word, category 'learned'), with speaker and content
-    found from the parse as for rule cues."""
+    """A cue from a tagged run: the lexicon entry of its reporting ``word`` where it has one
+    (else a neutral entry named after the word, category 'learned'), with speaker and
+    content found from the parse of the run's head as for rule cues."""
     from .content import fill_adjacent_quote, fill_verb_content
     from .cue import Cue
     from .finder import NEGATIONS
@@ -357,10 +366,10 @@ def learned_cue(
     doc = analysis.doc
     span = doc[run.start : run.end]
     head = root_token(span)
-    lemma = head.lemma_.lower() if analysis.has_lemma else head.lower_
+    lemma = word.lemma_.lower() if analysis.has_lemma else word.lower_
     entry = (
         lexicon.verbs_by_lemma.get(lemma) or lexicon.nouns.get(lemma)
-        or CueEntry(lemma or head.lower_, "neutral", "learned")
+        or CueEntry(lemma or word.lower_, "neutral", "learned")
     )
     start, end = char_range(doc, run.start, run.end)
     cue = Cue(start, end, entry, head, method="learned", probability=round(run.probability, 4))
@@ -428,14 +437,12 @@ def merge_cues(
             kept[cue.start, cue.end] = cue.probability
     for run in runs[CUE]:
         start, end = char_range(doc, run.start, run.end)
-        head = root_token(doc[run.start : run.end])
-        if any(c.start < end and start < c.end for c in rule_cues) or not lexicon.reporting_word(
-            head.lemma_.lower(), head.pos_
-        ):
-            continue  # a rule cue is there already, or no reporting or evaluative word
+        word = reporting_token(lexicon, doc[run.start : run.end])
+        if word is None or any(c.start < end and start < c.end for c in rule_cues):
+            continue  # no reporting or evaluative word, or a rule cue is there already
         if skip_in_quotes and analysis.in_quote(start):
             continue
-        cues.append(learned_cue(analysis, lexicon, run))
+        cues.append(learned_cue(analysis, lexicon, run, word))
     sources = [r for r in tagger.runs(doc, probabilities, thresholds.source)[SOURCE]]
     for cue in cues:
         if cue.source is None and (found := nearest_source(doc, cue, sources)):

@@ -74,7 +74,7 @@ class Lexicon:
     """(lemma, universal POS) the learned cue tagger may add beside the verbs and nouns."""
 
     def reporting_word(self, lemma: str, pos: str) -> bool:
-        """Whether a tagged run with this head may be a cue: a lexicon verb or noun, or a
+        """Whether this word makes a tagged run a cue: a lexicon verb or noun, or a
         ``learned_cues`` word, with the right part of speech."""
         return (
             (lemma, pos) in self.learned_cue_words
