@@ -215,7 +215,9 @@ def test_a_kicker_before_a_dash_is_not_the_labels_speaker(trained_nlp, attributi
      "Tom Brown)", []),
     ("The Times reported from Kabul that the talks had failed.", ["reported"]),
 ])
-def test_a_bylines_reported_from_and_a_credit_line_are_no_cues(trained_nlp, attribution, text, expected):
+def test_a_bylines_reported_from_and_a_credit_line_are_no_cues(
+    trained_nlp, attribution, text, expected
+):
     assert labelled(annotate(trained_nlp, text, attribution), "cue") == expected
 
 
