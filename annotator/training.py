@@ -216,12 +216,24 @@ def predict(nlp: Language, docs: Sequence[Doc], component: str) -> Any:
     probabilities, a text classifier's per label): the pipes before it run on the copies
     first (a tok2vec, say). The copies carry the shared Docs' tokens and annotations, so
     the small pipeline's features can read the parse."""
+    [scores] = predict_each(nlp, docs, [component])
+    return scores
+
+
+def predict_each(nlp: Language, docs: Sequence[Doc], components: Sequence[str]) -> list[Any]:
+    """``predict`` for several components in one pass: each model scores the copies where
+    it stands in the pipeline, so it reads its own upstream tok2vec's output."""
     copies = list(copy_docs(docs))
+    scores: dict[str, Any] = {}
     for name, pipe in nlp.pipeline:
-        if name == component:
-            return pipe.model.predict(copies)
-        copies = list(pipe.pipe(copies))
-    raise ModelError(f"model {nlp.meta.get('name', '?')} has no {component!r} component")
+        if name in components:
+            scores[name] = pipe.model.predict(copies)
+            if len(scores) == len(set(components)):
+                return [scores[name] for name in components]
+        else:
+            copies = list(pipe.pipe(copies))
+    missing = ", ".join(repr(name) for name in components if name not in scores)
+    raise ModelError(f"model {nlp.meta.get('name', '?')} has no {missing} component")
 
 
 def parse_texts(

@@ -24,6 +24,7 @@ from annotator import (
     load_model,
     parse_texts,
     predict,
+    predict_each,
     save_model,
     sentence_score,
     span_score,
@@ -126,19 +127,29 @@ def char_range(doc: Doc, start: int, end: int) -> tuple[int, int]:
 
 
 class CueTagger:
-    """The trained cue/source tagger: per-token probabilities for a shared Doc."""
-
-    component = "tagger"
+    """The trained cue/source tagger: per-token probabilities for a shared Doc, the mean
+    over the model's taggers (an ensemble where its config has several)."""
 
     def __init__(self, nlp: Language) -> None:
         self.nlp = nlp
-        labels = list(nlp.get_pipe(self.component).labels)
-        if CUE not in labels or SOURCE not in labels:
-            raise ConfigError(f"cue model {nlp.meta.get('name')}: needs the tags CUE and SOURCE")
-        self.cue_column, self.source_column = labels.index(CUE), labels.index(SOURCE)
+        self.components = [
+            name for name in nlp.pipe_names if nlp.get_pipe_meta(name).factory == "tagger"
+        ]
+        labels = [list(nlp.get_pipe(name).labels) for name in self.components]
+        if not labels or CUE not in labels[0] or SOURCE not in labels[0] or any(
+            other != labels[0] for other in labels
+        ):
+            raise ConfigError(
+                f"cue model {nlp.meta.get('name')}: needs taggers with the same tags, "
+                "CUE and SOURCE among them"
+            )
+        self.cue_column, self.source_column = labels[0].index(CUE), labels[0].index(SOURCE)
 
     def probabilities(self, docs: Sequence[Doc]) -> list[Any]:
-        return list(predict(self.nlp, docs, self.component))
+        import numpy
+
+        members = predict_each(self.nlp, docs, self.components)
+        return [numpy.mean([scores[i] for scores in members], axis=0) for i in range(len(docs))]
 
     def runs(self, doc: Doc, probabilities: Any, threshold: float) -> dict[str, list[TaggedSpan]]:
         return {
