@@ -95,6 +95,26 @@ def test_train_attribution_is_seeded_and_reports_a_dev_score_per_epoch(tmp_path,
             assert weights.read_bytes() == twin.read_bytes(), weights
 
 
+@pytest.mark.slow
+def test_the_cue_tagger_is_the_mean_of_its_two_trained_members(tmp_path, trained_nlp):
+    import numpy
+    from annotator_plugins.attribution.learned import CueTagger
+
+    from annotator import predict
+
+    out = tmp_path / "model"
+    result = invoke("train", "attribution", write_brat(tmp_path / "brat"), "-o", out,
+                    "--epochs", "1", "--dev-fraction", "0.3")
+    assert result.exit_code == 0, result.output
+    nlp = load_model(out / "cue")
+    tagger = CueTagger(nlp)
+    assert tagger.components == ["tagger", "tagger_wide"]
+    docs = [trained_nlp("Alice Moore said the bridge on street 4 would stay closed.")]
+    members = [predict(nlp, docs, name)[0] for name in tagger.components]
+    assert not numpy.allclose(*members)  # two models, not one read twice
+    assert numpy.allclose(tagger.probabilities(docs)[0], numpy.mean(members, axis=0))
+
+
 def test_train_rejects_unknown_and_untrainable_annotators_and_bad_gold(tmp_path):
     result = invoke("train", "nope", tmp_path, "-o", tmp_path / "out")
     assert result.exit_code == 2 and "unknown annotator 'nope'" in result.output
