@@ -24,8 +24,9 @@ TEXT = (
 def test_the_shipped_weights_are_in_the_package():
     for part in ("cue", "hedge"):
         assert (MODELS / part / "meta.json").is_file(), part
+    # the budget is 40 MB for every shipped weight; attribution's share of it is 20 MB
     size = sum(p.stat().st_size for p in MODELS.rglob("*") if p.is_file())
-    assert size < 15_000_000
+    assert size < 20_000_000
 
 
 @pytest.fixture(scope="module")
