@@ -13,7 +13,7 @@ from .cue import Cue
 from .document import is_outlet
 
 if TYPE_CHECKING:
-    from spacy.tokens import Token
+    from spacy.tokens import Span, Token
 
     from .document import DocAnalysis
     from .lexicon import CueEntry
@@ -46,36 +46,41 @@ def speaker_label_cue(analysis: DocAnalysis, colon: Token, entry: CueEntry) -> C
     quoted = analysis.quote_after(colon.idx + 1)
     if label is not None and len(label) > 5 and quoted is not None:
         # "Pollsters agree - Carl Bialik: “...”": the name after the last dash
-        label = label[-5:]
-        dashes = [t.i for t in label if t.text in ("-", "—", "–", "|")]
-        label = label.doc[dashes[-1] + 1 : label.end] if dashes else label[-2:]
+        tail = label[-5:]
+        after = after_last_dash(tail)
+        label = after if after is not None else tail[-2:]
     if label is None or not 1 <= len(label) <= 5 or len(rest.split()) < 2 or (
         analysis.is_heading(colon.idx)  # "Biden-Ryan Debate: All About Joe"
     ):
         return None
     words = [t for t in label if not t.is_punct]
-    dashes = [i for i, t in enumerate(label) if t.text in ("-", "—", "–")]
-    if words and words[0].lower_ in LABEL_WORDS and dashes:  # "EXCLUSIVE – Roger Stone:"
-        words = [t for t in label[dashes[-1] + 1 :] if not t.is_punct]
-    kicker_end = words and words[-1].lower_ in LABEL_WORDS and words[-1].ent_type_ != "ORG"
-    if not words or words[0].lower_ in LABEL_WORDS or kicker_end or len(words[0]) == 1 or (
-        not all(
-            t.text[:1].isupper() and (not analysis.has_pos or t.pos_ in ("PROPN", "NOUN", "X"))
-            for t in words
-        )
+    if words and words[0].lower_ in LABEL_WORDS and (after := after_last_dash(label)):
+        words = [t for t in after if not t.is_punct]  # "EXCLUSIVE – Roger Stone:"
+    if not words or words[0].lower_ in LABEL_WORDS or len(words[0]) == 1 or (
+        words[-1].lower_ in LABEL_WORDS and words[-1].ent_type_ != "ORG"  # "Delegate Update:"
+    ) or not all(
+        t.text[:1].isupper() and (not analysis.has_pos or t.pos_ in ("PROPN", "NOUN", "X"))
+        for t in words
     ):
         return None
-    name = text[words[0].idx : words[-1].idx + len(words[-1])]
+    source = (words[0].idx, words[-1].idx + len(words[-1]))
+    name = text[source[0] : source[1]]
     if analysis.non_speaker(name) and not is_outlet(name, analysis.outlet):
         return None  # "Iowa: Tim Albrecht, Brad Anderson, ...": a place or a date heads a list
     cue = Cue(colon.idx, colon.idx + 1, entry, None)
-    cue.source = (words[0].idx, words[-1].idx + len(words[-1]))
+    cue.source = source
     content_start = line_end - len(text[colon.idx + 1 : line_end].lstrip())
     cue.content = (content_start, content_start + len(rest))
     cue.quote_type = quote_type(analysis, cue.content)
     if analysis.has_parse:
         cue.source_head = max(words, key=lambda t: t.i)
     return cue
+
+
+def after_last_dash(label: Span) -> Span | None:
+    """The words after the label's last dash or bar, or None when it has none."""
+    dashes = [t.i for t in label if t.text in ("-", "—", "–", "|")]
+    return label.doc[dashes[-1] + 1 : label.end] if dashes else None
 
 
 def trailing_label_cue(analysis: DocAnalysis, dash: Token, entry: CueEntry) -> Cue | None:
