@@ -214,6 +214,9 @@ def test_a_kicker_before_a_dash_is_not_the_labels_speaker(trained_nlp, attributi
     ("The vote is on Friday. (Reporting by Amanda Becker; Writing by Eric Beech; Editing by "
      "Tom Brown)", []),
     ("The Times reported from Kabul that the talks had failed.", ["reported"]),
+    ("BROADWAY BEAT—\"Morrison is leaving the show,\" by Times' Michael Paulson: \"Matthew "
+     "Morrison, the star of the musical, is leaving.\"", []),
+    ("Iowa caucus recap - Carl Bialik: \"The polls were wrong in Iowa this year.\"", [":"]),
 ])
 def test_a_bylines_reported_from_and_a_credit_line_are_no_cues(
     trained_nlp, attribution, text, expected

@@ -218,3 +218,21 @@ def test_eval_split_scores_the_dev_items_of_annotate_train(tmp_path):
     )
     train = eval_probe(tmp_path / "t", "--split", "train", "--dev-fraction", "0.3")
     assert train["items"] == 90 - dev_count
+
+
+def test_the_threshold_scripts_folds_are_five_disjoint_bands_of_the_training_part():
+    import importlib.util
+    from types import SimpleNamespace
+
+    script = Path(__file__).parent.parent / "training" / "attribution_thresholds.py"
+    spec = importlib.util.spec_from_file_location("attribution_thresholds", script)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    items = [SimpleNamespace(id=f"gold/text{i}.ann", path="gold") for i in range(1000)]
+    train, dev = split_items(items, module.DEV_FRACTION)
+    parts = module.folds(train)
+    ids = [[item.id for item in part] for part in parts]
+    assert len(parts) == 5
+    assert sorted(sum(ids, [])) == sorted(item.id for item in train)  # disjoint, all of it
+    assert not {item.id for item in dev} & set(sum(ids, []))
+    assert all(120 <= len(part) <= 200 for part in parts)  # 800 / 5, give or take the hash

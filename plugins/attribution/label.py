@@ -47,6 +47,8 @@ def speaker_label_cue(analysis: DocAnalysis, colon: Token, entry: CueEntry) -> C
     if label is not None and len(label) > 5 and quoted is not None:
         # "Pollsters agree - Carl Bialik: “...”": the name after the last dash
         tail = label[-5:]
+        if any(t.lower_ == "by" for t in tail):
+            return None  # a byline: '"Hamilton" to play Chicago," by Variety's Gordon Cox:'
         after = after_last_dash(tail)
         label = after if after is not None else tail[-2:]
     if label is None or not 1 <= len(label) <= 5 or len(rest.split()) < 2 or (

@@ -243,31 +243,41 @@ def hedge_dev_score(nlp: Language, examples: Sequence[Example]) -> dict[str, flo
     return {"hedged_f1": sentence_score(gold, [p >= 0.5 for p in probabilities]).f1}
 
 
-def train_cues(gold: Any, nlp: Language, options: TrainOptions) -> None:
-    """Train the cue/source tagger on a brat attribution corpus into OUTPUT/cue/."""
+def cue_examples(items: Sequence[Any], nlp: Language) -> list[Example]:
+    """One training example per brat gold text: the parse with the rules' cues marked, and
+    the gold CUE/SOURCE/O tag of each token."""
     from spacy.training import Example
 
-    train, dev = split_items(gold.items, options.dev_fraction)
-    options.echo(f"cue tagger: {len(train)} training and {len(dev)} dev texts from {gold.path}")
-    items = train + dev
     docs = parse_texts([item.text for item in items], nlp, "parsing")
     lexicon = builtin_lexicon()
-    examples = [
+    return [
         Example.from_dict(
             mark_rule_cues(doc, rule_cues(doc, lexicon)),
             {"tags": token_tags(doc, item.relations)},
         )
         for doc, item in zip(docs, items, strict=True)
     ]
-    model, scores = train_pipeline(
-        CUE_CONFIG, examples[: len(train)], examples[len(train) :], cue_dev_score, options,
-        "cue tagger",
-    )
-    save_model(model, options.output / "cue", {
+
+
+def train_cue_tagger(
+    train: Sequence[Example], dev: Sequence[Example], folder: Path, options: TrainOptions
+) -> None:
+    """Train the cue/source tagger of ``cue.cfg`` on ``train`` into ``folder``."""
+    model, scores = train_pipeline(CUE_CONFIG, train, dev, cue_dev_score, options, "cue tagger")
+    save_model(model, folder, {
         "name": "attribution_cue", "version": "1.0.0",
         "description": "attribution cue/source tagger (annotate train attribution)",
         "performance": scores, "seed": options.seed, "dev_fraction": options.dev_fraction,
     })
+
+
+def train_cues(gold: Any, nlp: Language, options: TrainOptions) -> None:
+    """Train the cue/source tagger on a brat attribution corpus into OUTPUT/cue/."""
+    train, dev = split_items(gold.items, options.dev_fraction)
+    options.echo(f"cue tagger: {len(train)} training and {len(dev)} dev texts from {gold.path}")
+    examples = cue_examples(train + dev, nlp)
+    train_cue_tagger(examples[: len(train)], examples[len(train) :], options.output / "cue",
+                     options)
 
 
 def train_hedges(gold: Any, nlp: Language, options: TrainOptions) -> None:
