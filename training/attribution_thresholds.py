@@ -57,13 +57,6 @@ def folds(items: list) -> list[list]:
     return parts
 
 
-def train_fold(train: list, held_out: list, folder: Path) -> None:
-    """Train one fold's cue tagger into ``folder``/cue (kept if it is already there)."""
-    if not (folder / "cue" / "meta.json").is_file():
-        options = TrainOptions(output=folder, seed=0, dev_fraction=DEV_FRACTION)
-        train_cue_tagger(train, held_out, folder / "cue", options)
-
-
 def cues_by_text(items: list, nlp, model: Path | None = None) -> dict[str, list[dict]]:
     """The cues of each text at the loosest thresholds, with ``model``'s tagger."""
     annotator = Attribution(
@@ -76,36 +69,53 @@ def cues_by_text(items: list, nlp, model: Path | None = None) -> dict[str, list[
     }
 
 
-def kept(cue: dict, keep: float, learned: float) -> bool:
-    attributes = cue["attributes"]
-    probability = attributes["probability"] or 0.0
-    return probability >= (learned if attributes["method"] == "learned" else keep)
+def kept_spans(cues: list[dict], keep: float, learned: float) -> set[Span]:
+    """The spans of one text's cues that a threshold pair keeps."""
+    return {
+        Span.of(cue["start"], cue["end"])
+        for cue in cues
+        if (cue["attributes"]["probability"] or 0.0)
+        >= (learned if cue["attributes"]["method"] == "learned" else keep)
+    }
 
 
 def score(items: list, cues: dict[str, list[dict]], keep: float, learned: float):
     gold = {item.id: relation_spans(item.relations)[0]["cue"] for item in items}
-    predicted = {
-        item.id: {Span.of(c["start"], c["end"]) for c in cues[item.id] if kept(c, keep, learned)}
-        for item in items
-    }
+    predicted = {item.id: kept_spans(cues[item.id], keep, learned) for item in items}
     return any_overlap_score(predicted, gold)
 
 
+def rate(items: list, cues: dict[str, list[dict]], keep: float, learned: float) -> float:
+    """Cues kept per 1000 words: an operating point that needs no gold to read."""
+    spans = sum(len(kept_spans(cues[item.id], keep, learned)) for item in items)
+    return 1000 * spans / sum(len(item.text.split()) for item in items)
+
+
+def train_fold(train: list, held_out: list, folder: Path) -> None:
+    """Train one fold's cue tagger into ``folder``/cue (in a worker process: the options,
+    whose echo is a lambda, are made here, not pickled)."""
+    options = TrainOptions(output=folder, seed=0, dev_fraction=DEV_FRACTION)
+    train_cue_tagger(train, held_out, folder / "cue", options)
+
+
 def out_of_fold_cues(train: list, nlp, root: Path) -> dict[str, list[dict]]:
-    """Each training text's cues from the tagger of the fold it was held out of."""
+    """Each training text's cues from the tagger of the fold it was held out of; a fold
+    whose tagger is already in ``root`` is not trained again."""
     parts = folds(train)
     folders = [root / f"fold{k}" for k in range(FOLDS)]
-    if not all((folder / "cue" / "meta.json").is_file() for folder in folders):
+    untrained = [k for k, folder in enumerate(folders)
+                 if not (folder / "cue" / "meta.json").is_file()]
+    if untrained:
         examples = dict(zip((item.id for item in train), cue_examples(train, nlp), strict=True))
         with ProcessPoolExecutor(max_workers=2) as pool:
             jobs = [
                 pool.submit(
                     train_fold,
-                    [examples[i.id] for part in parts if part is not held_out for i in part],
-                    [examples[i.id] for i in held_out],
-                    folder,
+                    [examples[i.id] for part in parts if part is not parts[k] for i in part],
+                    [examples[i.id] for i in parts[k]],
+                    folders[k],
                 )
-                for held_out, folder in zip(parts, folders, strict=True)
+                for k in untrained
             ]
             for job in jobs:
                 job.result()
@@ -113,15 +123,6 @@ def out_of_fold_cues(train: list, nlp, root: Path) -> dict[str, list[dict]]:
     for held_out, folder in zip(parts, folders, strict=True):
         cues.update(cues_by_text(held_out, nlp, folder))
     return cues
-
-
-def rate(items: list, cues: dict[str, list[dict]], keep: float, learned: float) -> float:
-    """Cues kept per 1000 words: an operating point that needs no gold to read."""
-    kept_spans = sum(
-        len({(c["start"], c["end"]) for c in cues[item.id] if kept(c, keep, learned)})
-        for item in items
-    )
-    return 1000 * kept_spans / sum(len(item.text.split()) for item in items)
 
 
 def main() -> None:
@@ -137,26 +138,25 @@ def main() -> None:
     cues.update(cues_by_text(dev, nlp))
     print(f"out of fold: {len(train)} texts in {FOLDS} folds, dev: {len(dev)} texts")
     print("keep\tcue\tfolds P\tfolds R\tfolds rate\tdev rate\tdev P\tdev R")
-    pairs = [(keep, learned) for keep in KEEP for learned in LEARNED]
-    chosen, dev_rates = None, {}
-    for keep, learned in pairs:
-        folds_score, dev_score = (score(part, cues, keep, learned) for part in (train, dev))
-        folds_rate, dev_rates[keep, learned] = (rate(part, cues, keep, learned)
-                                                for part in (train, dev))
-        if folds_score.precision >= MIN_PRECISION and (
-            chosen is None or folds_score.recall > chosen[1]
+    dev_rates = {}
+    best = None  # (out-of-fold recall, rate, pair) of the operating point
+    for pair in [(keep, learned) for keep in KEEP for learned in LEARNED]:
+        out_of_fold, on_dev = score(train, cues, *pair), score(dev, cues, *pair)
+        fold_rate, dev_rates[pair] = rate(train, cues, *pair), rate(dev, cues, *pair)
+        if out_of_fold.precision >= MIN_PRECISION and (
+            best is None or out_of_fold.recall > best[0]
         ):
-            chosen = (folds_rate, folds_score.recall, keep, learned)
-        print(f"{keep}\t{learned}\t{folds_score.precision:.3f}\t{folds_score.recall:.3f}\t"
-              f"{folds_rate:.2f}\t{dev_rates[keep, learned]:.2f}\t"
-              f"{dev_score.precision:.3f}\t{dev_score.recall:.3f}")
-    if chosen is None:
+            best = (out_of_fold.recall, fold_rate, pair)
+        print(f"{pair[0]}\t{pair[1]}\t{out_of_fold.precision:.3f}\t{out_of_fold.recall:.3f}\t"
+              f"{fold_rate:.2f}\t{dev_rates[pair]:.2f}\t"
+              f"{on_dev.precision:.3f}\t{on_dev.recall:.3f}")
+    if best is None:
         print(f"no pair reaches precision {MIN_PRECISION} out of fold")
         return
-    target_rate = chosen[0]
-    shipped = min(pairs, key=lambda pair: abs(dev_rates[pair] - target_rate))
-    print(f"out of fold: keep {chosen[2]}, cue {chosen[3]} ({target_rate:.2f} cues per 1000 "
-          f"words); the shipped tagger's pair at that rate: keep_threshold {shipped[0]}, "
+    _, fold_rate, pair = best
+    shipped = min(dev_rates, key=lambda candidate: abs(dev_rates[candidate] - fold_rate))
+    print(f"out of fold: keep {pair[0]}, cue {pair[1]} ({fold_rate:.2f} cues per 1000 words); "
+          f"the shipped tagger's pair at that rate: keep_threshold {shipped[0]}, "
           f"cue_threshold {shipped[1]}")
 
 
