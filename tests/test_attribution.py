@@ -370,6 +370,29 @@ def test_noun_cue_after_a_light_verb_takes_the_verbs_subject(trained_nlp, attrib
     assert found["source_name"] == "Harry Reid"
 
 
+@pytest.mark.parametrize(
+    ("text", "cue", "speaker"),
+    [
+        ("The talks raised concerns about the plan in Kyiv.", "concerns", None),
+        ("Senator Lindsey Graham raised concerns about the plan.", "concerns", "Lindsey Graham"),
+        ("The governor faced criticism of the plan on Monday.", "criticism", None),
+        ("The governor faced criticism from Democrats over the plan.", "criticism", "Democrats"),
+    ],
+)
+def test_a_noun_cues_speaker_is_not_the_cause_or_the_target(
+    trained_nlp, attribution, text, cue, speaker
+):
+    assert cues(annotate(trained_nlp, text, attribution))[cue]["source_name"] == speaker
+
+
+def test_a_possessor_speaks_only_for_a_noun_cue_it_owns(trained_nlp, attribution):
+    text = ("Trump’s representatives remain confident that the deal will close. "
+            "Trump’s claim that the deal is close was disputed.")
+    found = cues(annotate(trained_nlp, text, Attribution()))
+    assert found["remain confident"]["source_name"] == "Trump’s representatives"
+    assert cues(annotate(trained_nlp, text, attribution))["claim"]["source_name"] == "Trump"
+
+
 def test_passive_agent_is_the_source(trained_nlp, attribution):
     found = cues(annotate(trained_nlp, "The plan was criticized by Democrats on Monday.",
                           attribution))["was criticized"]

@@ -44,7 +44,7 @@ class Attribution(Annotator):
     """Reporting cues with stance, speaker and content; hedges; vague sources."""
 
     name = "attribution"
-    version = "1.4.1"
+    version = "1.4.2"
     requires = ()
     attributes_schema = load_schema("attributes/attribution.json")
     default_settings = {

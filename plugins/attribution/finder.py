@@ -16,6 +16,7 @@ from .content import (
     set_content,
 )
 from .cue import Cue
+from .document import GROUP_LABELS, PERSON_LABELS
 from .label import speaker_label_cue, trailing_label_cue
 from .source import can_speak, fill_verb_source, find_subject
 from .stance import decide_stance
@@ -41,6 +42,12 @@ THIRD_PERSON_SUBJECTS = frozenset(
 )
 # inside another cue's reported clause these are part of what was said, not a new attribution
 NESTED_CATEGORIES = WORDLESS_CATEGORIES | {"evidential", "nominal"}
+# "faced criticism", "drew calls for", "sparked concerns": the subject is the target or
+# the cause of the speech act, not its speaker (PolNeAR training part: face, draw,
+# receive, win: 0 of 24 gold sources are the subject)
+NON_SPEAKING_GOVERNORS = frozenset(
+    "face draw receive win attract earn spark prompt provoke trigger fuel".split()
+)
 
 
 class CueFinder:
@@ -165,8 +172,13 @@ class CueFinder:
                     break
         if speaker is None and token.dep_ in ("dobj", "pobj"):
             governor = token.head if token.dep_ == "dobj" else token.head.head
-            if governor.pos_ == "VERB":  # "made the suggestion", "rose to the defense of"
-                speaker = find_subject(self.analysis, governor)
+            lemma = governor.lemma_.lower()
+            if governor.pos_ == "VERB" and lemma not in NON_SPEAKING_GOVERNORS:
+                speaker = find_subject(self.analysis, governor)  # "made the suggestion"
+            if lemma == "raise" and speaker is not None and not (  # "the talks raised
+                speaker.pos_ == "PRON" or speaker.ent_type_ in PERSON_LABELS | GROUP_LABELS
+            ):  # concerns" names a cause; "Graham raised concerns", a speaker
+                speaker = None
         if speaker is not None and can_speak(
             self.analysis, speaker, self.analysis.phrase_span(speaker)
         ):

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
 # a name and a coordinator opening a source: "Kyiv and international observers"
 LEADING_CONJUNCT = re.compile(r"(?P<name>(?:[A-Z][\w’'.-]*\s*){1,3}?)\s*(?:,|and|or|&)\s+")
+POSSESSIVE = re.compile(r"[’']s$")  # "Trump’s" when the entity took the case
 SPEAKER_PRONOUNS = frozenset("he she they it who him her them".split())
 PRONOUN_WINDOW = 600
 SENTENCE_WINDOW = 2  # a pronoun's antecedent is in its sentence or the two before
@@ -38,15 +39,17 @@ def speaker_name(
     if source is None:
         return None, None
     mentions = analysis.mentions()
-    inside = [  # a group (NORP) only as the head: "Democrats", not "the Ukrainian leader"
-        m for _, m, _ in mentions
+    inside = [  # a group (NORP) only as the head: "Democrats", not "the Ukrainian leader";
+        m for _, m, _ in mentions  # a possessor only as the head: "Trump's representatives"
         if source[0] <= m.start_char < source[1] and not is_outlet(m.text)
         and (m.label_ in ("PERSON", "ORG") or m.start <= head.i < m.end)
+        and (m.root.dep_ != "poss" or m.start <= head.i < m.end)
     ]
     if inside:  # "US Defense Secretary Pete Hegseth": the name the head is in, else the
         people = [m for m in inside if m.label_ in PERSON_LABELS]  # longest person or group
         headed = [m for m in inside if m.start <= head.i < m.end]
-        return (headed or [max(people or inside, key=len)])[0].text, None
+        name = (headed or [max(people or inside, key=len)])[0].text
+        return POSSESSIVE.sub("", name), None
     if head.lower_ in ("who", "which", "that") and head.head.dep_ == "relcl":
         noun = head.head.head
         named = [m for _, m, _ in mentions if m.start <= noun.i < m.end]
