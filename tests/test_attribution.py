@@ -385,6 +385,19 @@ def test_a_noun_cues_speaker_is_not_the_cause_or_the_target(
     assert cues(annotate(trained_nlp, text, attribution))[cue]["source_name"] == speaker
 
 
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("The Vatican said the pope would not travel.", "Vatican"),
+        ("Moscow said the talks were productive.", None),
+    ],
+)
+def test_a_building_speaks_for_its_institution_a_seat_city_does_not(
+    trained_nlp, attribution, text, speaker
+):
+    assert cues(annotate(trained_nlp, text, attribution))["said"]["source_name"] == speaker
+
+
 def test_a_possessor_speaks_only_for_a_noun_cue_it_owns(trained_nlp, attribution):
     text = ("Trump’s representatives remain confident that the deal will close. "
             "Trump’s claim that the deal is close was disputed.")

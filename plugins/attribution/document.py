@@ -17,7 +17,9 @@ if TYPE_CHECKING:
 
 PERSON_LABELS = frozenset({"PERSON"})
 GROUP_LABELS = frozenset({"ORG", "NORP"})
-PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+# not FAC: a building that speaks is the institution it houses ("the Vatican said", "the
+# Pentagon said"); after in/near/… it is still a place
+PLACE_LABELS = frozenset({"GPE", "LOC"})
 DATE_LABELS = frozenset({"DATE", "TIME"})
 NON_SPEAKERS = Path(__file__).parent.parent / "lexicons" / "non_speakers.yaml"
 PLACE_PREPOSITIONS = frozenset("in near outside inside".split())
@@ -258,7 +260,7 @@ class DocAnalysis:
         )
 
     def places(self) -> frozenset[str]:
-        """Lower-cased names this document uses as places: tagged GPE/LOC/FAC, the object
+        """Lower-cased names this document uses as places: tagged GPE/LOC, the object
         of "in/near …", or the city of a "City, State" pair, at least as often as it tags
         them PERSON alone, and never a word of a full PERSON name (the small model tags
         "Kasich" GPE eight times in an article that names "John Kasich")."""
