@@ -25,23 +25,28 @@ ACCURACY_VERSION = "1.0.0"
 ACCURACY_SCHEMA = "accuracy.json"
 Z_95 = 1.959964
 
-# compare's profile metric -> (annotator, eval task, eval measure) rows that measure the spans
-# it counts, best first; the first one found in the accuracy files is shown. Review rows
-# (annotator:label, refined by stance) come first, then the gold sets': BASIL's expert
-# lexical-bias marks, PolNeAR's cues and sources, Wikipedia's hedged sentences.
-METRIC_MEASURES: Mapping[str, tuple[tuple[str, str, str], ...]] = {
-    "loaded_own": (("loaded_terms", "loaded_terms:loaded_term", "any overlap"),
-                   ("loaded_terms", "lexical_bias", "any overlap")),
-    "loaded_quoted": (("loaded_terms", "loaded_terms:loaded_term", "any overlap"),
-                      ("loaded_terms", "lexical_bias", "any overlap")),
-    **{f"stance_{stance}": (("attribution", f"attribution:cue/{stance}", "any overlap"),
-                            ("attribution", "attribution:cue", "any overlap"),
-                            ("attribution", "cue", "any overlap"))
-       for stance in ("neutral", "endorsing", "distancing", "discrediting")},
-    "hedges": (("attribution", "attribution:hedge", "any overlap"),
-               ("attribution", "positive", "sentence")),
-    "vague_sources": (("attribution", "attribution:vague_source", "any overlap"),
-                      ("attribution", "source", "any overlap")),
+# compare's profile metric -> (annotator, eval task, eval measure, caveat) rows that measure
+# the spans it counts, best first; the first one found in the accuracy files is shown. Review
+# rows (annotator:label, refined by stance) come first, then the gold sets': BASIL's expert
+# lexical-bias marks, PolNeAR's cues and sources, Wikipedia's hedged sentences. The caveat
+# says what a row stands in for but does not measure (None: it measures the metric itself).
+STANCE_UNMEASURED = "measures the cue, not its stance"
+METRIC_MEASURES: Mapping[str, tuple[tuple[str, str, str, str | None], ...]] = {
+    "loaded_own": (("loaded_terms", "loaded_terms:loaded_term", "any overlap", None),
+                   ("loaded_terms", "lexical_bias", "any overlap", None)),
+    "loaded_quoted": (("loaded_terms", "loaded_terms:loaded_term", "any overlap", None),
+                      ("loaded_terms", "lexical_bias", "any overlap", None)),
+    **{f"stance_{stance}": (
+        ("attribution", f"attribution:cue/{stance}", "any overlap", None),
+        ("attribution", "attribution:cue", "any overlap", STANCE_UNMEASURED),
+        ("attribution", "cue", "any overlap", STANCE_UNMEASURED),
+    ) for stance in ("neutral", "endorsing", "distancing", "discrediting")},
+    "hedges": (("attribution", "attribution:hedge", "any overlap", None),
+               ("attribution", "positive", "sentence",
+                "measures hedged sentences, not the hedge words marked")),
+    "vague_sources": (("attribution", "attribution:vague_source", "any overlap", None),
+                      ("attribution", "source", "any overlap",
+                       "measures sources of any kind, not their vagueness")),
 }
 
 
@@ -105,13 +110,13 @@ def metric_accuracy(paths: Iterable[Path], versions: Mapping[str, set[str]]
             })
     shown = {}
     for metric, candidates in METRIC_MEASURES.items():
-        for annotator, task, measure in candidates:
+        for annotator, task, measure, caveat in candidates:
             if (row := found.get((task, measure))) is None:
                 continue
             version = row["measured_versions"].get(annotator)
             shown[metric] = {
                 "annotator": annotator, "annotator_version": version,
-                "same_version": versions.get(annotator) == {version},
+                "same_version": versions.get(annotator) == {version}, "caveat": caveat,
                 **{k: row[k] for k in ("task", "measure", "precision", "low", "high", "recall",
                                        "predicted", "gold_set", "format", "items", "command",
                                        "file")},

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from annotator.accuracy import accuracy_document, wilson
+from annotator.accuracy import STANCE_UNMEASURED, accuracy_document, metric_accuracy, wilson
 from annotator.cli import cli
 from annotator.compare import output as comparison_output
 from annotator.thresholds import span_probability
@@ -147,6 +147,20 @@ def test_each_metric_names_its_measured_precision_and_how(tmp_path: Path) -> Non
     assert "0.25" in row and "annotate eval basil-train" in row and "not the version" not in row
     assert 'href="#measurement-loaded_own">P 0.25 [0.17, 0.35]</a>' in page
     assert "not measured" in page[page.index('id="measurement-hedges"'):]
+    assert loaded["caveat"] is None and 'class="caveat"' not in row
+
+
+def test_a_stance_measured_by_cues_alone_says_its_stance_is_not_measured(tmp_path: Path) -> None:
+    report = {"format": "brat", "gold": "polnear-train", "items": 188, "notes": [],
+              "pipeline": "en_core_web_sm", "annotators": [{"name": "attribution",
+                                                            "version": "1.4.2"}],
+              "scores": {"cue": {"any overlap": {"precision": 0.848, "recall": 0.71, "f1": 0.77,
+                                                 "predicted": 3811, "gold": 4510}}}}
+    path = tmp_path / "polnear.json"
+    path.write_text(json.dumps(accuracy_document(report, "annotate eval polnear")), "utf-8")
+    shown = metric_accuracy([path], {"attribution": {"1.4.2"}})
+    assert shown["stance_distancing"]["caveat"] == STANCE_UNMEASURED
+    assert shown["stance_distancing"]["precision"] == 0.848 and "hedges" not in shown
 
 
 def test_an_accuracy_file_of_another_version_is_flagged(tmp_path: Path) -> None:

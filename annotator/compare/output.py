@@ -15,7 +15,7 @@ from typing import IO, Any
 from ..errors import AnnotatorError
 from ..schema import load_schema, schema_problems
 
-COMPARISON_VERSION = "2.1.0"
+COMPARISON_VERSION = "2.2.0"
 COMPARISON_SCHEMA = "comparison.json"
 SPOOLED = {"events": "event", "articles": "article", "alignments": "alignment"}
 ORDER = ("comparison_version", "tool", "grouping", "outlets", "events", "articles",
