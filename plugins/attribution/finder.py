@@ -175,10 +175,10 @@ class CueFinder:
             lemma = governor.lemma_.lower()
             if governor.pos_ == "VERB" and lemma not in NON_SPEAKING_GOVERNORS:
                 speaker = find_subject(self.analysis, governor)  # "made the suggestion"
-            if lemma == "raise" and speaker is not None and not (  # "the talks raised
+            if lemma == "raise" and speaker is not None and not (
                 speaker.pos_ == "PRON" or speaker.ent_type_ in PERSON_LABELS | GROUP_LABELS
-            ):  # concerns" names a cause; "Graham raised concerns", a speaker
-                speaker = None
+            ):
+                speaker = None  # "the talks raised concerns" names a cause, not a speaker
         if speaker is not None and can_speak(
             self.analysis, speaker, self.analysis.phrase_span(speaker)
         ):
