@@ -485,6 +485,18 @@ def test_a_pronoun_after_a_quote_refers_to_the_last_speaker(trained_nlp, attribu
         "the inspector", "the inspector"]
 
 
+def test_a_pronoun_after_a_description_refers_to_the_person_it_described(
+    trained_nlp, attribution
+):
+    text = ("Ukrainian President Volodymyr Zelensky met European leaders in London on Sunday. "
+            + "The talks covered weapons, money and the long winter ahead of the country. " * 6
+            + "The Ukrainian president also urged Donald Trump to meet him. "
+            "He revealed that progress was being made on a deal.")
+    found = cues(annotate(trained_nlp, text, attribution))
+    assert found["also urged"]["source_name"] == "Volodymyr Zelensky"
+    assert found["revealed"]["source_name"] == "Volodymyr Zelensky"
+
+
 def test_a_sentence_between_two_quotes_ends_the_turn(trained_nlp, attribution):
     text = ("“We will appeal,” the lawyer said. The judge did not look up. "
             "“The ruling stands.”")

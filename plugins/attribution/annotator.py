@@ -26,7 +26,7 @@ from .hedge import hedge_annotations, vague_source_annotations
 from .learned import MODELS, LearnedParts, Thresholds, hedged_sentences, merge_cues
 from .lexicon import BUILTIN_LEXICON, STANCES, load_lexicon
 from .source import drop_non_speakers
-from .speaker import SPEAKER_PRONOUNS, speaker_name
+from .speaker import SPEAKER_PRONOUNS, LastSpeaker, speaker_name
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -98,12 +98,14 @@ class Attribution(Annotator):
         if self.learned is not None and analysis.has_parse:
             cues = merge_cues(analysis, self.lexicon, cues, self.learned.cue, self.thresholds, skip)
         drop_non_speakers(analysis, cues)
-        previous: tuple[int, int] | None = None  # the last speaker, as resolved
+        previous: LastSpeaker | None = None
         for cue in cues:
             annotation = self._cue_annotation(cue, analysis, previous)
-            speaker = annotation.attributes["source_resolved"] or annotation.attributes["source"]
+            source = annotation.attributes["source"]
+            speaker = annotation.attributes["source_resolved"] or source
             if speaker is not None and speaker["text"].lower() not in SPEAKER_PRONOUNS:
-                previous = speaker["start"], speaker["end"]
+                previous = LastSpeaker((speaker["start"], speaker["end"]),
+                                       (source["start"], source["end"]))
             yield annotation
         if self.settings["hedges"]:
             hits = list(hedge_annotations(self.lexicon, text, analysis))
@@ -133,7 +135,7 @@ class Attribution(Annotator):
         return record
 
     def _cue_annotation(
-        self, cue: Cue, analysis: DocAnalysis, previous: tuple[int, int] | None
+        self, cue: Cue, analysis: DocAnalysis, previous: LastSpeaker | None
     ) -> Annotation:
         text = analysis.text
         source = sub_span(text, *cue.source) if cue.source else None

@@ -5,7 +5,7 @@ Heuristics, not coreference."""
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from .document import GROUP_LABELS, PERSON_LABELS, is_outlet
 
@@ -27,14 +27,22 @@ ROLE_NOUNS = frozenset(
 )
 
 
+class LastSpeaker(NamedTuple):
+    """The last speaker before a cue: the span it resolves to, and where it was named
+    (the same span, unless a description or pronoun named it: "The Ukrainian president")."""
+
+    resolved: tuple[int, int]
+    mention: tuple[int, int]
+
+
 def speaker_name(
     analysis: DocAnalysis, source: tuple[int, int] | None, head: Token,
-    previous: tuple[int, int] | None = None,
+    previous: LastSpeaker | None = None,
 ) -> tuple[str | None, tuple[int, int] | None]:
     """The literal speaker name, and the span a pronoun or description resolves to.
 
-    ``previous`` is the last speaker before this cue (as resolved): a pronoun nearer to it
-    than to any named person refers to it ("“…,” the inspector said. “…,” she added.").
+    A pronoun nearer to where the ``previous`` speaker was named than to any named person
+    refers to that speaker ("“…,” the inspector said. “…,” she added.").
     """
     if source is None:
         return None, None
@@ -57,12 +65,12 @@ def speaker_name(
             return None, (named[0].start_char, named[0].end_char)
     if head.lower_ in SPEAKER_PRONOUNS:
         named = resolve_pronoun(analysis, source[0], head.lower_)
-        if previous is not None and previous[1] <= source[0] and (
-            named is None or named[0] < previous[0]
-        ) and source[0] - previous[0] <= PRONOUN_WINDOW and not (
-            _subject_between(analysis, previous[1], source[0])
+        if previous is not None and (mention := previous.mention)[1] <= source[0] and (
+            named is None or named[0] < mention[0]
+        ) and source[0] - mention[0] <= PRONOUN_WINDOW and not (
+            _subject_between(analysis, mention[1], source[0])
         ):
-            return None, previous
+            return None, previous.resolved
         return None, named
     apposed = _apposed_person(analysis, source)
     if apposed is not None:  # "the referee, Olu Adeyemi"
