@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from annotator import Article
@@ -47,6 +47,7 @@ def test_spans_reslice_on_the_blank_pipeline(blank_nlp, builtins, text):
 
 @settings(SETTINGS, max_examples=40)
 @given(text=texts)
+@example(text="slammed ‘ falsely 😀 Trump")  # once gave an empty content clause
 def test_spans_reslice_on_the_trained_pipeline(trained_nlp, builtins, text):
     assert_every_span_reslices(trained_nlp, builtins, text)
 

@@ -75,7 +75,8 @@ def fill_adjacent_quote(analysis: DocAnalysis, cue: Cue) -> bool:
 
 def set_content(analysis: DocAnalysis, cue: Cue, span: tuple[int, int] | None) -> None:
     """A reported clause as the content, widened to close any quotation it opens."""
-    cue.content = analysis.close_quotes(span) if span else None
+    content = analysis.close_quotes(span) if span else None
+    cue.content = content if content and content[0] < content[1] else None  # no empty clause
     cue.quote_type = quote_type(analysis, cue.content)
 
 
