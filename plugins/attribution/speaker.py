@@ -47,15 +47,18 @@ def speaker_name(
     if source is None:
         return None, None
     mentions = analysis.mentions()
-    inside = [  # a group (NORP) only as the head: "Democrats", not "the Ukrainian leader";
-        m for _, m, _ in mentions  # a possessor only as the head: "Trump's representatives"
-        if source[0] <= m.start_char < source[1] and not is_outlet(m.text)
-        and (m.label_ in ("PERSON", "ORG") or m.start <= head.i < m.end)
-        and (m.root.dep_ != "poss" or m.start <= head.i < m.end)
+    def holds_head(mention: Span) -> bool:
+        return mention.start <= head.i < mention.end
+
+    inside = [  # a group (NORP) or a possessor only as the head: "Democrats", not "the
+        m for _, m, _ in mentions  # Ukrainian leader"; not "Trump" in "Trump's aides"
+        if source[0] <= m.start_char < source[1] and not is_outlet(m.text) and (
+            holds_head(m) or m.label_ in ("PERSON", "ORG") and m.root.dep_ != "poss"
+        )
     ]
     if inside:  # "US Defense Secretary Pete Hegseth": the name the head is in, else the
         people = [m for m in inside if m.label_ in PERSON_LABELS]  # longest person or group
-        headed = [m for m in inside if m.start <= head.i < m.end]
+        headed = [m for m in inside if holds_head(m)]
         name = (headed or [max(people or inside, key=len)])[0].text
         return POSSESSIVE.sub("", name), None
     if head.lower_ in ("who", "which", "that") and head.head.dep_ == "relcl":
