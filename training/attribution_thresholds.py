@@ -29,7 +29,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from annotator_plugins.attribution.annotator import Attribution
-from annotator_plugins.attribution.learned import cue_examples, train_cue_tagger
+from annotator_plugins.attribution.training import cue_examples, train_cue_tagger
 
 from annotator import Article, TrainOptions, split_items
 from annotator.eval.brat import relation_spans

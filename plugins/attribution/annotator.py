@@ -44,7 +44,7 @@ class Attribution(Annotator):
     """Reporting cues with stance, speaker and content; hedges; vague sources."""
 
     name = "attribution"
-    version = "1.4.2"
+    version = "1.4.3"
     requires = ()
     attributes_schema = load_schema("attributes/attribution.json")
     default_settings = {
@@ -54,8 +54,8 @@ class Attribution(Annotator):
         "skip_cues_in_quotes": True,
         "learned": True,
         "model": None,
-        "cue_threshold": 0.5,
-        "keep_threshold": 0.6,
+        "cue_threshold": 0.7,
+        "keep_threshold": 0.5,
         "source_threshold": 0.3,
         "hedge_threshold": 0.6,
         "hedge_keep_threshold": 0.01,
@@ -86,7 +86,7 @@ class Attribution(Annotator):
     @classmethod
     def train(cls, golds: Sequence[Gold], options: TrainOptions) -> None:
         """Train the cue/source tagger (brat gold) and the hedge classifier (sentence gold)."""
-        from .learned import train
+        from .training import train
 
         train(golds, options)
 
