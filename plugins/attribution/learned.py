@@ -65,16 +65,6 @@ def mark_rule_cues(doc: Doc, cues: Sequence[Cue]) -> Doc:
     return marked
 
 
-def rule_cues(doc: Doc, lexicon: Lexicon) -> list[Cue]:
-    """The rules' cues in a parsed gold text, as the annotator finds them."""
-    from annotator import find_quotes
-
-    from .document import DocAnalysis
-    from .finder import CueFinder
-
-    return CueFinder(lexicon, DocAnalysis(doc, doc.text, find_quotes(doc.text)), True).find()
-
-
 def token_runs(flags: Sequence[bool]) -> list[tuple[int, int]]:
     """Maximal runs of true flags as token ranges (end exclusive)."""
     runs: list[tuple[int, int]] = []
@@ -170,18 +160,6 @@ def hedge_doc(vocab: Any, words: Sequence[str], hits: Sequence[Any]) -> Doc:
     from spacy.tokens import Doc
 
     return Doc(vocab, words=[*words, *hedge_features(hits)])
-
-
-def sentence_hedge_hits(text: str, nlp: Language) -> tuple[Doc, list[Any]]:
-    """A gold sentence's tokens and the built-in hedge lexicon's hits in it."""
-    from annotator import find_quotes
-
-    from .document import DocAnalysis
-    from .hedge import hedge_annotations
-
-    doc = nlp.make_doc(text)
-    analysis = DocAnalysis(doc, text, find_quotes(text))
-    return doc, list(hedge_annotations(builtin_lexicon(), text, analysis))
 
 
 @cache

@@ -33,8 +33,6 @@ from .learned import (
     char_range,
     hedge_doc,
     mark_rule_cues,
-    rule_cues,
-    sentence_hedge_hits,
     token_runs,
 )
 
@@ -42,6 +40,9 @@ if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
     from spacy.training import Example
+
+    from .cue import Cue
+    from .lexicon import Lexicon
 
 
 def token_tags(doc: Doc, relations: Sequence[Any]) -> list[str]:
@@ -56,6 +57,28 @@ def token_tags(doc: Doc, relations: Sequence[Any]) -> list[str]:
                     if not token.is_space:
                         tags[token.i] = tag
     return tags
+
+
+def rule_cues(doc: Doc, lexicon: Lexicon) -> list[Cue]:
+    """The rules' cues in a parsed gold text, as the annotator finds them."""
+    from annotator import find_quotes
+
+    from .document import DocAnalysis
+    from .finder import CueFinder
+
+    return CueFinder(lexicon, DocAnalysis(doc, doc.text, find_quotes(doc.text)), True).find()
+
+
+def sentence_hedge_hits(text: str, nlp: Language) -> tuple[Doc, list[Any]]:
+    """A gold sentence's tokens and the built-in hedge lexicon's hits in it."""
+    from annotator import find_quotes
+
+    from .document import DocAnalysis
+    from .hedge import hedge_annotations
+
+    doc = nlp.make_doc(text)
+    analysis = DocAnalysis(doc, text, find_quotes(text))
+    return doc, list(hedge_annotations(builtin_lexicon(), text, analysis))
 
 
 def cue_dev_score(nlp: Language, examples: Sequence[Example]) -> dict[str, float]:
